@@ -45,9 +45,9 @@ const signIn = async (email: string, password = PASSWORD) => stack.anonymous.wit
 describe('the account', () => {
   it('tells the caller who they are, accounts and guests alike', async () => {
     const { email, id, client } = await newAccount();
-    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: true, moderates: false, createdAt: expect.any(String), apiKey: null });
+    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: true, completionMails: true, volunteerCompletionMails: false, moderates: false, createdAt: expect.any(String), apiKey: null });
     const guest = await stack.anonymous.guest();
-    expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, moderates: false });
+    expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, moderates: false });
   });
 
   it('tells a volunteer what they have classified, in all and by project, the latest first, and only theirs', async () => {
@@ -84,7 +84,7 @@ describe('the account', () => {
     expect(empty.problem.errors?.[0]?.pointer).toBe('/displayName');
     expect((await client.account()).displayName).toBe('Ada Lovelace');
     const nothing = await refusal(client.changeAccount({}));
-    expect([nothing.status, nothing.problem.errors]).toEqual([422, [{ pointer: '/displayName', message: 'give at least one of displayName, language, creditedName, namedInAcknowledgements, discussionMails, followedDiscussionMails, reportMails' }]]);
+    expect([nothing.status, nothing.problem.errors]).toEqual([422, [{ pointer: '/displayName', message: 'give at least one of displayName, language, creditedName, namedInAcknowledgements, discussionMails, followedDiscussionMails, reportMails, completionMails, volunteerCompletionMails' }]]);
 
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     const refused = await refusal(guest.renameAccount('Someone'));
@@ -93,6 +93,31 @@ describe('the account', () => {
     const language = await refusal(guest.changeAccount({ language: 'fr' }));
     expect([language.status, language.problem.type]).toEqual([403, expect.stringMatching(/account-required$/)]);
     expect((await stack.db.query('SELECT language FROM users WHERE id = $1', [(await guest.account()).id])).rows).toEqual([{ language: null }]);
+  });
+
+  it('mails of completed workflows: on for a researcher, off for a volunteer until asked; each turned apart, a bad value refused at its field, a guest refused', async () => {
+    const { client, id } = await newAccount();
+    expect(await client.account()).toMatchObject({ completionMails: true, volunteerCompletionMails: false });
+    expect(await client.changeAccount({ volunteerCompletionMails: true })).toMatchObject({ completionMails: true, volunteerCompletionMails: true });
+    expect(await client.changeAccount({ completionMails: false })).toMatchObject({ completionMails: false, volunteerCompletionMails: true });
+    expect(await client.account()).toMatchObject({ completionMails: false, volunteerCompletionMails: true });
+    // Turning one off drops its own mails not yet sent, and keeps the other's.
+    const waiting = async () => (await stack.db.query('SELECT kind FROM mail_outbox WHERE user_id = $1 ORDER BY kind', [id])).rows.map((row) => row.kind as string);
+    await client.changeAccount({ completionMails: true });
+    for (const kind of ['completion', 'volunteer-thanks']) {
+      await stack.db.query(`INSERT INTO mail_outbox (kind, "to", subject, text, user_id) VALUES ($2, 'ada@example.org', 'Done', 'Done', $1)`, [id, kind]);
+    }
+    await client.changeAccount({ volunteerCompletionMails: false });
+    expect(await waiting()).toEqual(['completion']);
+    await stack.db.query(`INSERT INTO mail_outbox (kind, "to", subject, text, user_id) VALUES ('volunteer-thanks', 'ada@example.org', 'Done', 'Done', $1)`, [id]);
+    await client.changeAccount({ completionMails: false });
+    expect(await waiting()).toEqual(['volunteer-thanks']);
+    await stack.db.query('DELETE FROM mail_outbox WHERE user_id = $1', [id]);
+    const bad = await refusal(client.changeAccount({ volunteerCompletionMails: 'yes' as unknown as boolean }), { status: 422, pointers: ['/volunteerCompletionMails'] });
+    expect(bad.problem.errors?.[0]?.message).toMatch(/must be true .* or false/);
+    expect(await client.account()).toMatchObject({ completionMails: false, volunteerCompletionMails: false });
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await refusal(guest.changeAccount({ completionMails: false }), { status: 403, type: 'urn:chorus:problem:account-required' });
   });
 
   it('changes the password only with the current one, and ends every token issued before', async () => {

@@ -1,4 +1,4 @@
-import { API_KEY_SCOPES, type ApiKeyScope, NOTIFICATION_KINDS, projectRoleSchema } from '@chorus/client';
+import { API_KEY_SCOPES, type ApiKeyScope, COMMENT_NOTIFICATION_KINDS, projectRoleSchema } from '@chorus/client';
 import de from '../../classifier/src/i18n/de.json';
 import en from '../../classifier/src/i18n/en.json';
 import fr from '../../classifier/src/i18n/fr.json';
@@ -47,6 +47,14 @@ const COMMENT: Omit<DiscussionMail, 'kind'> = {
   settingsPage: `${ORIGIN}/account#discussion-mails`,
   unsubscribeLink: `${ORIGIN}/stop-discussion-mails#token=a.b.c`,
 };
+const COMPLETION = {
+  workflowName: 'Ad or not?',
+  projectTitle: 'Letters',
+  subjectsDone: 12,
+  link: `${ORIGIN}/lab/workflows/1#downloads`,
+  settingsPage: `${ORIGIN}/account#completion-mails`,
+  unsubscribeLink: `${ORIGIN}/stop-completion-mails#token=a.b.c`,
+};
 const REPORTS = { projectTitle: 'Letters', reportsPages: [`${ORIGIN}/lab/projects/letters#reported-comments`, `${ORIGIN}/lab/workflows/w1#reported-subjects`], settingsPage: `${ORIGIN}/account#report-mails`, unsubscribeLink: `${ORIGIN}/stop-discussion-mails#token=d.e.f` };
 const UNSUBSCRIBE_POST = `${ORIGIN}/api/v1/discussion-unsubscriptions?token=a.b.c`;
 
@@ -70,7 +78,7 @@ const RENDERINGS: Record<keyof Wording, (wording: Wording) => Rendered[]> = {
   news: (w) => [[w.news(to, NEWS), [NEWS.newsPage, NEWS.unsubscribeLink, NEWS.title, NEWS.body, NEWS.projectTitle]]],
   // The comment quoted, its author and project named as they are.
   discussion: (w) =>
-    NOTIFICATION_KINDS.map((kind) => [w.discussion(to, { ...COMMENT, kind }), [COMMENT.commentLink, COMMENT.settingsPage, COMMENT.unsubscribeLink, COMMENT.excerpt, COMMENT.authorName, COMMENT.projectTitle]]),
+    COMMENT_NOTIFICATION_KINDS.map((kind) => [w.discussion(to, { ...COMMENT, kind }), [COMMENT.commentLink, COMMENT.settingsPage, COMMENT.unsubscribeLink, COMMENT.excerpt, COMMENT.authorName, COMMENT.projectTitle]]),
   // One of each, more than one, and a kind with none (left out), counted.
   reports: (w) =>
     [
@@ -78,6 +86,13 @@ const RENDERINGS: Record<keyof Wording, (wording: Wording) => Rendered[]> = {
       [0, 1],
       [2, 3],
     ].map(([comments, subjects]) => [w.reports(to, { ...REPORTS, comments: comments!, subjects: subjects! }), [...REPORTS.reportsPages, REPORTS.settingsPage, REPORTS.unsubscribeLink, REPORTS.projectTitle]]),
+  // To the team and to a volunteer, with published results and without, one subject and more, all named as they are.
+  completion: (w) =>
+    [
+      { team: true, resultsPublic: false, subjectsDone: 1 },
+      { team: false, resultsPublic: true, subjectsDone: 12 },
+      { team: false, resultsPublic: false, subjectsDone: 1 },
+    ].map((variant) => [w.completion(to, { ...COMPLETION, ...variant }), [COMPLETION.link, COMPLETION.settingsPage, COMPLETION.unsubscribeLink, COMPLETION.workflowName, COMPLETION.projectTitle]]),
 };
 const rendered = (wording: Wording) => Object.entries(RENDERINGS).flatMap(([entry, render]) => render(wording).map(([words, addresses]) => ({ entry, words, addresses })));
 
@@ -159,8 +174,8 @@ describe.each([
   });
 
   it('says which kind it is, who wrote it and where, and quotes the comment line by line', () => {
-    const subjects = NOTIFICATION_KINDS.map((kind) => wording.discussion(to, { ...COMMENT, kind }).subject);
-    expect(new Set(subjects).size).toBe(NOTIFICATION_KINDS.length);
+    const subjects = COMMENT_NOTIFICATION_KINDS.map((kind) => wording.discussion(to, { ...COMMENT, kind }).subject);
+    expect(new Set(subjects).size).toBe(COMMENT_NOTIFICATION_KINDS.length);
     expect(subjects.filter((subject) => !subject.includes('Claire') || !subject.includes('Letters'))).toEqual([]);
     const { text } = wording.discussion(to, { ...COMMENT, kind: 'reply', excerpt: 'First line\nSecond line' });
     expect(text).toContain('\n\n> First line\n> Second line\n\n');
@@ -188,7 +203,7 @@ describe.each([
 
 describe('a mail of a reply or mention in French', () => {
   it('words the reader without a masculine-only form (a mention cites their name; they asked to receive the mails)', () => {
-    const texts = NOTIFICATION_KINDS.map((kind) => french.discussion(to, { ...COMMENT, kind })).map(({ subject, text }) => `${subject}\n${text}`);
+    const texts = COMMENT_NOTIFICATION_KINDS.map((kind) => french.discussion(to, { ...COMMENT, kind })).map(({ subject, text }) => `${subject}\n${text}`);
     expect(texts.filter((text) => /\b(mentionné|prévenu|averti|informé)(?!\p{L})/u.test(text))).toEqual([]);
     expect(french.discussion(to, { ...COMMENT, kind: 'mention' }).subject).toBe('Claire a cité votre nom dans «\u00a0Letters\u00a0»');
   });

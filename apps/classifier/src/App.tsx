@@ -24,7 +24,7 @@ import { ProjectPage } from './pages/ProjectPage';
 import { ProjectNewsPage } from './pages/ProjectNewsPage';
 import { ProjectStatsPage } from './pages/ProjectStatsPage';
 import { ReadSetPage } from './pages/ReadSetPage';
-import { StopDiscussionMailsPage, UnsubscribePage } from './pages/UnsubscribePage';
+import { StopCompletionMailsPage, StopDiscussionMailsPage, UnsubscribePage } from './pages/UnsubscribePage';
 import { ProjectDiscussionsPage, SubjectDiscussionPage } from './pages/DiscussionPages';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -172,6 +172,7 @@ export function App() {
             {route.name === 'reset-password' && <ResetPasswordPage />}
             {route.name === 'unsubscribe' && <UnsubscribePage />}
             {route.name === 'stop-discussion-mails' && <StopDiscussionMailsPage />}
+            {route.name === 'stop-completion-mails' && <StopCompletionMailsPage />}
             {isLabRoute(route) && (
               <LoadedPart fallback={<p className="loading" role="status">{t('lab.loading')}</p>}>
                 <LabRoutes route={route} />

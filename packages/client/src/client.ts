@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText, ReadableSets, Collection, CollectionPage, CollectedSubjectPage, CollectionInput,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText, ReadableSets, Collection, CollectionPage, CollectedSubjectPage, CollectionInput, CompletionMailsStopped,
 } from './types';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
@@ -234,7 +234,7 @@ export class ChorusClient {
     return this.changeAccount({ displayName });
   }
   /** The account's display name, the language its mails are worded in, its credited name, whether it is named in acknowledgements, whether it is mailed of replies and mentions, of followed discussions, of reports in projects it moderates: any of them. */
-  changeAccount(change: { displayName?: string; language?: Language; creditedName?: string | null; namedInAcknowledgements?: boolean; discussionMails?: boolean; followedDiscussionMails?: boolean; reportMails?: boolean }) {
+  changeAccount(change: { displayName?: string; language?: Language; creditedName?: string | null; namedInAcknowledgements?: boolean; discussionMails?: boolean; followedDiscussionMails?: boolean; reportMails?: boolean; completionMails?: boolean; volunteerCompletionMails?: boolean }) {
     return this.call<AccountView>('PATCH', '/account', change);
   }
   /** A new password; every other token of the account stops working, and a new one comes with the answer. */
@@ -642,6 +642,10 @@ export class ChorusClient {
   stopDiscussionMails(token: string) {
     return this.call<DiscussionMailsStopped>('POST', '/discussion-unsubscriptions', { token });
   }
+  /** Stops the mails of completed workflows with the token of a completion mail's link (no sign-in). */
+  stopCompletionMails(token: string) {
+    return this.call<CompletionMailsStopped>('POST', '/completion-unsubscriptions', { token });
+  }
   /** The volunteers the project's researchers keep out of its consensus, the most recently excluded first. */
   excludedVolunteers(projectId: string) {
     return this.call<ExcludedVolunteerList>('GET', `/projects/${projectId}/excluded-volunteers`);
@@ -758,7 +762,7 @@ export class ChorusClient {
   commentBans(projectId: string, query: { limit?: number; after?: string } = {}) {
     return this.call<CommentBanPage>('GET', `/projects/${projectId}/comment-bans?${queryString(query)}`);
   }
-  /** The caller's notifications (replies to their comments, mentions of them), newest first, with how many are unread. */
+  /** The caller's notifications (replies to their comments, mentions of them, workflows complete), newest first, with how many are unread. */
   notifications(query: { limit?: number; after?: string } = {}) {
     return this.call<NotificationPage>('GET', `/account/notifications?${queryString(query)}`);
   }

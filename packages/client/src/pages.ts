@@ -40,3 +40,16 @@ export const reportedCommentsPath = (projectSlug: string) => `${labProjectPath(p
 
 /** A workflow's reported subjects, on its page in the lab. */
 export const reportedSubjectsPath = (workflowId: string) => `${labWorkflowPath(workflowId)}#${REPORTED_SUBJECTS_ANCHOR}`;
+
+/** A workflow's anchor on its project's page, where it says whether it is complete. */
+export const workflowAnchor = (workflowId: string) => `workflow-${workflowId}`;
+
+/** A workflow on its project's page. */
+export function projectWorkflowPath(projectSlug: string, workflowId: string): string {
+  return `${projectPath(projectSlug)}#${workflowAnchor(workflowId)}`;
+}
+
+/** A workflow's downloads in the lab (its researchers'). */
+export function labDownloadsPath(workflowId: string): string {
+  return `${labWorkflowPath(workflowId)}#downloads`;
+}

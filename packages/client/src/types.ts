@@ -11,6 +11,8 @@ import type {
   neighbourPagesSchema,
   subjectCommentSchema,
   notificationSchema,
+  commentNotificationSchema,
+  workflowCompleteNotificationSchema,
   notificationPageSchema,
   subjectCommentPageSchema,
   projectCommentSchema,
@@ -37,6 +39,7 @@ import type {
   newsSubscriptionSchema,
   newsUnsubscribedSchema,
   discussionMailsStoppedSchema,
+  completionMailsStoppedSchema,
   discussionFollowSchema,
   projectNewsPageSchema,
   projectNewsSchema,
@@ -303,6 +306,8 @@ export type OwnCommentPage = z.infer<typeof ownCommentPageSchema>;
 export type SubjectDiscussion = z.infer<typeof subjectDiscussionSchema>;
 export type DiscussionFollow = z.infer<typeof discussionFollowSchema>;
 export type Notification = z.infer<typeof notificationSchema>;
+export type CommentNotification = z.infer<typeof commentNotificationSchema>;
+export type WorkflowCompleteNotification = z.infer<typeof workflowCompleteNotificationSchema>;
 export type NotificationPage = z.infer<typeof notificationPageSchema>;
 export type CommentReportReason = (typeof COMMENT_REPORT_REASONS)[number];
 export type CommentReport = z.infer<typeof commentReportSchema>;
@@ -357,3 +362,4 @@ export type NewsSubscription = z.infer<typeof newsSubscriptionSchema>;
 export type NewsSubscribers = z.infer<typeof newsSubscribersSchema>;
 export type NewsUnsubscribed = z.infer<typeof newsUnsubscribedSchema>;
 export type DiscussionMailsStopped = z.infer<typeof discussionMailsStoppedSchema>;
+export type CompletionMailsStopped = z.infer<typeof completionMailsStoppedSchema>;

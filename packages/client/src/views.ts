@@ -101,7 +101,7 @@ export const projectViewSchema = z.strictObject({
   createdAt: time,
   updatedAt: time,
   /** The workflows the caller may see. */
-  workflows: z.array(workflowSummarySchema),
+  workflows: z.array(workflowSummarySchema).meta({ description: 'To volunteers its active and finished workflows, to its members all' }),
   openReports: z
     .strictObject({
       comments: z.int().min(0).meta({ description: 'Reported comments still shown whose reports nobody dismissed: the open list of GET /projects/:id/reported-comments' }),
@@ -186,6 +186,12 @@ export const accountViewSchema = userViewSchema.extend({
   }),
   moderates: z.boolean().meta({
     description: 'The account moderates or researches at least one project now (owner, collaborator, scientist or moderator): its reports may be mailed to it (`reportMails`), and the account page shows that setting only then; always false for a guest',
+  }),
+  completionMails: z.boolean().meta({
+    description: 'The account is mailed, at its verified email and in its language, when a workflow of a project it researches (`RESEARCHER_ROLES`) completes (`workflow-complete` notifications), with a link to the workflow’s downloads in the lab; true until it is changed; always false for a guest',
+  }),
+  volunteerCompletionMails: z.boolean().meta({
+    description: 'The account is mailed, at its verified email and in its language, when a workflow it classified in completes (`workflow-complete` notifications, given either way); false until it asks for it, and always for a guest',
   }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
@@ -1469,13 +1475,18 @@ export const commentBanPageSchema = z.strictObject({ commentBans: z.array(commen
  * Why a volunteer is told of a comment: it replies to theirs, it mentions them (`@name`), it calls the project's team
  * (`@team`), of which they are, or it is new in a discussion they follow; one reason a comment, the first of these.
  */
-export const NOTIFICATION_KINDS = ['reply', 'mention', 'team-mention', 'discussion'] as const;
-/** A volunteer told of a comment (Talk's notifications). */
-export const notificationSchema = z.strictObject({
+export const COMMENT_NOTIFICATION_KINDS = ['reply', 'mention', 'team-mention', 'discussion'] as const;
+/** Why a volunteer is told of something: of a comment (`COMMENT_NOTIFICATION_KINDS`), or that a workflow is complete. */
+export const NOTIFICATION_KINDS = [...COMMENT_NOTIFICATION_KINDS, 'workflow-complete'] as const;
+const notificationFields = {
   id,
-  kind: z.enum(NOTIFICATION_KINDS).meta({ description: 'reply: it answers their comment; mention: it names them (`@name`); team-mention: it calls the project’s team (`@team`), of which they are; discussion: it is new in a subject’s discussion they follow (they commented in it, or followed it)' }),
   createdAt: time,
   readAt: time.nullable().meta({ description: 'When they marked it read; null while unread' }),
+};
+/** A volunteer told of a comment (Talk's notifications). */
+export const commentNotificationSchema = z.strictObject({
+  ...notificationFields,
+  kind: z.enum(COMMENT_NOTIFICATION_KINDS).meta({ description: 'reply: it answers their comment; mention: it names them (`@name`); team-mention: it calls the project’s team (`@team`), of which they are; discussion: it is new in a subject’s discussion they follow (they commented in it, or followed it)' }),
   comment: z.strictObject({
     id,
     subjectId: id,
@@ -1485,6 +1496,23 @@ export const notificationSchema = z.strictObject({
     author: z.strictObject({ displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account: a former volunteer' }) }),
   }),
 });
+/** A volunteer, or researcher, told that a workflow they classified in, or research, is complete. */
+export const workflowCompleteNotificationSchema = z.strictObject({
+  ...notificationFields,
+  kind: z.literal('workflow-complete').meta({ description: 'workflow-complete: every subject of a workflow they classified in (or whose project they research) is done, or its researchers finished it' }),
+  workflow: z.strictObject({
+    id,
+    name: z.string(),
+    projectId: id,
+    projectSlug: z.string().meta({ description: 'For its link: the project’s page, `/projects/<slug>`' }),
+    projectTitle: z.string(),
+    subjectsDone: z.int().nonnegative().meta({ description: 'How many of its subjects were done (retired) when it completed' }),
+    team: z.boolean().meta({ description: 'The caller researches the project (`RESEARCHER_ROLES`): the lab’s downloads of the workflow are theirs' }),
+    resultsPublic: z.boolean().meta({ description: 'The project publishes its results (GET /projects/:id/published-results), for a link to them' }),
+  }),
+});
+/** A volunteer's notification: of a comment, or of a workflow's completion (by `kind`). */
+export const notificationSchema = z.discriminatedUnion('kind', [commentNotificationSchema, workflowCompleteNotificationSchema]);
 /** A volunteer's notifications, newest first, with how many are unread; `next`, when there are more, goes in `after`. */
 export const notificationPageSchema = z.strictObject({
   notifications: z.array(notificationSchema),
@@ -1545,6 +1573,8 @@ export const discussionMailsStoppedSchema = z.union([
   z.strictObject({ followedDiscussionMails: z.literal(false) }),
   z.strictObject({ reportMails: z.literal(false) }),
 ]);
+/** What POST /completion-unsubscriptions stopped: the mails of completions as a project's researcher, or as a volunteer. */
+export const completionMailsStoppedSchema = z.union([z.strictObject({ completionMails: z.literal(false) }), z.strictObject({ volunteerCompletionMails: z.literal(false) })]);
 
 /** A one-click unsubscription, done (or done already: the same answer). */
 export const newsUnsubscribedSchema = z.strictObject({

@@ -25,6 +25,8 @@ export { WorkflowDefinitionCache } from './workflow-definitions';
 export { preparedQuery } from './prepared';
 export { inNaturalOrder } from './natural-order';
 export { COUNTS_TOWARD_RETIREMENT, EXCLUDED_NOW, byExcludedNowSql, byExcludedVolunteerOfWorkflowSql, byExcludedVolunteerSql, lockExclusion, lockExclusionsShared } from './excluded-volunteers';
+export { MAILED_READER_SQL, PUBLIC_PROJECT_SQL, PUBLIC_PROJECT_STATUSES, projectReadableBySql } from './project-access';
+export { tellCompletion } from './workflow-completion';
 export { type Feeding, LEFT_TO_CLASSIFY, completeWorkflows, feedersOf, feedingOf, workflowCompleting } from './workflow-progress';
 export { OWE_CLASSIFICATION_STAMPS, owedClassificationStamps, stampDeletedClassifications } from './deleted-accounts';
 export {

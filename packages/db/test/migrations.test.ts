@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { createTestDatabase, testDatabaseName, withDatabase } from '../../../test/support/services';
 import { until } from '../../../test/support/waiting';
 import type { MigrationInterface } from 'typeorm';
-import { dataSourceOptions, ensureDatabase, openDatabase, pendingSchemaChanges, runMigrations } from '../src';
+import { dataSourceOptions, ensureDatabase, openDatabase, pendingSchemaChanges, runMigrations, tellCompletion } from '../src';
 import { migrations } from '../src/migrations';
 import { GoldStandardOnHotRow1796038980497 } from '../src/migrations/1796038980497-GoldStandardOnHotRow';
 import { DraftTriesPerSubject1797330000000 } from '../src/migrations/1797330000000-DraftTriesPerSubject';
@@ -41,6 +41,7 @@ import { ComparableConsensus1797710000000 } from '../src/migrations/179771000000
 import { SearchTrigramIndexes1797770000000 } from '../src/migrations/1797770000000-SearchTrigramIndexes';
 import { CommentsByAuthorInProject1797860000000 } from '../src/migrations/1797860000000-CommentsByAuthorInProject';
 import { FollowsByCommenting1797950000000 } from '../src/migrations/1797950000000-FollowsByCommenting';
+import { WorkflowCompleteNotifications1797970000000 } from '../src/migrations/1797970000000-WorkflowCompleteNotifications';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -981,6 +982,48 @@ describe('migrations', () => {
         { name: 'finished', completed: true },
         { name: 'paused', completed: false },
       ]);
+    } finally {
+      await after.destroy();
+    }
+  });
+
+  it('announce no workflow complete or finished before completions were told: each is marked untold, its recorded completion tells nobody, a later one its team', async () => {
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(WorkflowCompleteNotifications1797970000000)) });
+    await before.initialize();
+    await runMigrations(before)
+      .then(() =>
+        before.query(
+          `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R') RETURNING id),
+            p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'old', 'Old', id FROM u RETURNING id),
+            m AS (INSERT INTO project_members (project_id, user_id, role) SELECT p.id, u.id, 'owner' FROM p, u),
+            w AS (INSERT INTO workflows (project_id, name, status, version, completed_at)
+              SELECT p.id, x.name, x.status, 1, x.completed_at FROM p, (VALUES ('finished', 'finished', NULL::timestamptz), ('complete', 'active', NULL), ('open', 'active', NULL),
+                ('draft', 'draft', NULL), ('recorded', 'active', now())) x(name, status, completed_at) RETURNING id, name, project_id),
+            s AS (INSERT INTO subjects (project_id, locations, external_id) SELECT id, '[]', e FROM p, (VALUES ('done'), ('left')) x(e) RETURNING id, external_id)
+          INSERT INTO subject_workflow_status (workflow_id, subject_id, retired_at, retirement_reason)
+            SELECT w.id, s.id, CASE WHEN s.external_id = 'done' THEN now() END, CASE WHEN s.external_id = 'done' THEN 'count' END
+            FROM w, s WHERE (w.name IN ('complete', 'draft', 'recorded') AND s.external_id = 'done') OR (w.name = 'open')`,
+        ),
+      )
+      .finally(() => before.destroy());
+    const after = await openDatabase(url, 1);
+    try {
+      expect(await after.query('SELECT name, completion_untold AS untold FROM workflows ORDER BY name')).toEqual([
+        { name: 'complete', untold: true },
+        { name: 'draft', untold: false },
+        { name: 'finished', untold: true },
+        { name: 'open', untold: false },
+        { name: 'recorded', untold: false },
+      ]);
+      // The worker's sweep records the old completion, telling nobody; a completion after it is told.
+      // TypeORM answers an UPDATE with [rows, count].
+      const [[{ id }]] = await after.query("UPDATE workflows SET completed_at = now() WHERE name = 'complete' RETURNING id");
+      expect(await after.transaction((manager) => tellCompletion(manager, id, ['owner']))).toBe(0);
+      expect(await after.query('SELECT completion_untold AS untold FROM workflows WHERE id = $1', [id])).toEqual([{ untold: false }]);
+      await after.query("UPDATE workflows SET completed_at = now() + interval '1 second' WHERE id = $1", [id]);
+      expect(await after.transaction((manager) => tellCompletion(manager, id, ['owner']))).toBe(1);
     } finally {
       await after.destroy();
     }

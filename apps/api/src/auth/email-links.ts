@@ -1,4 +1,4 @@
-import { commentPath, reportedCommentsPath, reportedSubjectsPath } from '@chorus/client';
+import { commentPath, labDownloadsPath, projectWorkflowPath, reportedCommentsPath, reportedSubjectsPath } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -49,13 +49,23 @@ export class EmailLinks {
   }
 
   /** A page of the classifier (or a section of one), as a mail names it (no token: opening it proves nothing). */
-  page(path: 'sign-in' | 'forgot-password' | 'account#api-keys' | 'account#discussion-mails' | 'account#report-mails'): string {
+  page(path: 'sign-in' | 'forgot-password' | 'account#api-keys' | 'account#discussion-mails' | 'account#report-mails' | 'account#completion-mails'): string {
     return `${this.config.publicUrl}/${path}`;
   }
 
   /** Where a project's open reports are listed in the lab: its reported comments when some are open, and the reported subjects of each workflow with some open. */
   reportsPages(projectSlug: string, { comments, subjectWorkflows }: Pick<OpenReports, 'comments' | 'subjectWorkflows'>): string[] {
     return [...(comments ? [reportedCommentsPath(projectSlug)] : []), ...subjectWorkflows.map(reportedSubjectsPath)].map((path) => `${this.config.publicUrl}${path}`);
+  }
+
+  /** A workflow on its project's page (a volunteer's link to a completed workflow). */
+  projectWorkflow(projectSlug: string, workflowId: string): string {
+    return `${this.config.publicUrl}${projectWorkflowPath(projectSlug, workflowId)}`;
+  }
+
+  /** A workflow's downloads in the lab (its researchers' link to a completed workflow). */
+  labDownloads(workflowId: string): string {
+    return `${this.config.publicUrl}${labDownloadsPath(workflowId)}`;
   }
 
   /** A comment in its subject's discussion, which the classifier brings into view (`commentPath`). */

@@ -1,4 +1,5 @@
 import { COLLECTION_LIMITS, type CollectedSubjectPage, type Collection, type CollectionPage } from '@chorus/client';
+import { projectReadableBySql } from '@chorus/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -8,7 +9,7 @@ import { cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView, subjectViewColumnsSql } from '../common/subject-view';
 import { timePage } from '../common/time-pages';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
-import { accountIdOf, projectReadableBySql } from '../projects/project-access';
+import { accountIdOf } from '../projects/project-access';
 import type { CollectionSubjectsQuery, CreateCollectionInput, MyCollectionsQuery, UpdateCollectionInput } from './dto/collection.dto';
 
 interface CollectionRow {

@@ -1,6 +1,7 @@
 import { type OwnComment, commentPath } from '@chorus/client';
 import { cursorTimeSql } from '../common/sql';
-import { onTeamSql, projectReadableBySql } from '../projects/project-access';
+import { projectReadableBySql } from '@chorus/db';
+import { onTeamSql } from '../projects/project-access';
 import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, replyShown } from './stored-comment';
 
 /** One of the caller's comments, with its project, as `ownCommentsSql` reads it. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Mail, ReaderMail } from './mailer';
+import { completionMailKind } from './mails';
 
 /** Which of an account's discussion mails: of new comments in the discussions it follows, or of replies and mentions. */
 export type DiscussionMailKind = 'followed' | 'replies-and-mentions';
@@ -76,14 +77,22 @@ export class MailOutbox {
   }
 
   /**
-   * The news, discussion and moderation mails not yet sent to `from`, an address the account `userId` no longer has (in `manager`'s
+   * Drops the mails of completed workflows not yet sent to an account that stopped them, those to it as a researcher
+   * (`team`) or as a volunteer, in `manager`'s transaction.
+   */
+  async forgetCompletionMails(userId: string, team: boolean, manager: EntityManager): Promise<void> {
+    await manager.query('DELETE FROM mail_outbox WHERE kind = $2 AND user_id = $1', [userId, completionMailKind(team)]);
+  }
+
+  /**
+   * The news, discussion, moderation and completion mails not yet sent to `from`, an address the account `userId` no longer has (in `manager`'s
    * transaction): the account's go to its new address `to` instead, or nowhere when it has none (deleted); any other
    * (written before mails named their account) is dropped, since `from` may be anyone's now. The account's own mails
    * (notices of the change itself) still go to `from`.
    */
   async readdressReaderMails(userId: string, from: string, to: string | null, manager: EntityManager): Promise<void> {
-    if (to !== null) await manager.query(`UPDATE mail_outbox SET "to" = $3 WHERE kind IN ('news', 'discussion', 'moderation') AND "to" = $2 AND user_id = $1`, [userId, from, to]);
-    await manager.query(`DELETE FROM mail_outbox WHERE kind IN ('news', 'discussion', 'moderation') AND "to" = $1`, [from]);
+    if (to !== null) await manager.query(`UPDATE mail_outbox SET "to" = $3 WHERE kind IN ('news', 'discussion', 'moderation', 'completion', 'volunteer-thanks') AND "to" = $2 AND user_id = $1`, [userId, from, to]);
+    await manager.query(`DELETE FROM mail_outbox WHERE kind IN ('news', 'discussion', 'moderation', 'completion', 'volunteer-thanks') AND "to" = $1`, [from]);
   }
 
   /**
@@ -96,7 +105,7 @@ export class MailOutbox {
     const [[claimed]] = await this.db.query<[KeptMail[], number]>(
       `UPDATE mail_outbox SET attempts = attempts + 1, claimed_until = ${CLAIMED_UNTIL}, claim = gen_random_uuid()
        WHERE id = (SELECT id FROM mail_outbox WHERE next_attempt_at <= now() AND (claimed_until IS NULL OR claimed_until < now())
-                   ORDER BY (kind IN ('news', 'discussion')), next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+                   ORDER BY (kind IN ('news', 'discussion', 'completion', 'volunteer-thanks')), next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
        RETURNING ${KEPT}`,
     );
     return claimed;

@@ -24,19 +24,21 @@ export interface CountedMail {
  * (a project's team may comment without limit, and anyone may make a project).
  * `moderation`: to a project's moderators, of reports waiting for them, kept as a report is made, at most once an
  * hour per moderator and project (`ReportMails`), so not counted either.
+ * `completion`: to a project's researchers, or a volunteer who asked for it, as a workflow completes (`CompletionMails`):
+ * once per completion, sent after account mails, not counted either.
  * `headers`: of its own (a news mail's `List-Unsubscribe`).
  */
 export interface Mail {
-  kind: 'account' | 'unsolicited' | 'news' | 'discussion' | 'moderation';
+  kind: 'account' | 'unsolicited' | 'news' | 'discussion' | 'moderation' | 'completion' | 'volunteer-thanks';
   to: string;
   subject: string;
   text: string;
   headers?: Record<string, string>;
 }
 
-/** A news, discussion or moderation mail, naming the account it is to: unsent, it follows the account to a new address. */
+/** A news, discussion, moderation or completion mail, naming the account it is to: unsent, it follows the account to a new address. */
 export interface ReaderMail extends Mail {
-  kind: 'news' | 'discussion' | 'moderation';
+  kind: 'news' | 'discussion' | 'moderation' | 'completion' | 'volunteer-thanks';
   userId: string;
 }
 

@@ -3,7 +3,7 @@ import type { Mail } from './mailer';
 import { german } from './wording/de';
 import { english } from './wording/en';
 import { french } from './wording/fr';
-import type { Addressee, ApiKeyMade, DiscussionMail, InvitationMail, NewsMail, ReportsMail, Wording } from './wording/wording';
+import type { Addressee, ApiKeyMade, CompletionMail, DiscussionMail, InvitationMail, NewsMail, ReportsMail, Wording } from './wording/wording';
 
 /**
  * Every mail Chorus sends: to whom, of which kind, in which language. Their words are in `wording/`, one table per
@@ -108,4 +108,20 @@ export const discussionMail = (to: Addressee, comment: DiscussionMail, unsubscri
 export const reportsMail = (to: Addressee, reports: ReportsMail, unsubscribePost: string): Mail & { kind: 'moderation' } => {
   const { subject, text } = wordingIn(to.language).reports(to, reports);
   return { kind: 'moderation', to: to.email, subject: oneLine(subject), text, headers: oneClickUnsubscribe(unsubscribePost) };
+};
+
+/**
+ * The outbox's kind of a completion's mail: to a researcher (`completion`) or a volunteer (`volunteer-thanks`), apart,
+ * so that stopping one setting drops only its own mails not yet sent.
+ */
+export type CompletionMailKind = 'completion' | 'volunteer-thanks';
+export const completionMailKind = (team: boolean): CompletionMailKind => (team ? 'completion' : 'volunteer-thanks');
+
+/**
+ * To a project's researcher (`completion_mails`) or a volunteer who asked for it (`volunteer_completion_mails`), at a
+ * verified email, as a workflow completes: in the account's language, with the one-click stop in its headers.
+ */
+export const completionMail = (to: Addressee, completion: CompletionMail, unsubscribePost: string): Mail & { kind: CompletionMailKind } => {
+  const { subject, text } = wordingIn(to.language).completion(to, completion);
+  return { kind: completionMailKind(completion.team), to: to.email, subject: oneLine(subject), text, headers: oneClickUnsubscribe(unsubscribePost) };
 };

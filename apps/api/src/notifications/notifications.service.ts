@@ -1,5 +1,5 @@
-import { COMMENT_LIMITS, type DiscussionMailsStopped, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
-import type { CommentNotificationKind } from '@chorus/db';
+import { COMMENT_LIMITS, type CompletionMailsStopped, type DiscussionMailsStopped, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
+import { type CommentNotificationKind, MAILED_READER_SQL, projectReadableBySql } from '@chorus/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -12,7 +12,6 @@ import { discussionMail } from '../mail/mails';
 import { MailOutbox } from '../mail/mail-outbox';
 import { type CountedMail, Mailer } from '../mail/mailer';
 import { NewsLinks, type StoppedMails } from '../project-news/news-links';
-import { MAILED_READER_SQL, projectReadableBySql } from '../projects/project-access';
 import { type NotificationsQuery, type NotificationsRead, notificationCursor } from './dto/notifications.dto';
 
 /** What a new or edited comment says, for whom to tell of it. */
@@ -65,11 +64,17 @@ export const NOTIFY = `
   ON CONFLICT (comment_id, user_id) DO NOTHING
   RETURNING user_id`;
 
-/** A notification `n` of comment `c` in project `p` may be shown to its volunteer: the comment is not hidden, and they may read the project now. */
-const STILL_SHOWN = `c.hidden_at IS NULL AND ${projectReadableBySql('n.user_id')}`;
-/** What a volunteer ($1) may be shown of their notifications: those of comments still there, not hidden, in projects they may read now. */
+/**
+ * A notification `n` may be shown to its volunteer: of a comment `c` not hidden, or of a workflow's completion; in a
+ * project `p` they may read now.
+ */
+const STILL_SHOWN = `(c.id IS NULL OR c.hidden_at IS NULL) AND ${projectReadableBySql('n.user_id')}`;
+/** What a volunteer ($1) may be shown of their notifications (`STILL_SHOWN`): of comments, or workflows `w`, in projects `p`. */
 const SHOWN = `
-  FROM comment_notifications n JOIN subject_comments c ON c.id = n.comment_id JOIN projects p ON p.id = c.project_id
+  FROM comment_notifications n LEFT JOIN subject_comments c ON c.id = n.comment_id LEFT JOIN workflows w ON w.id = n.workflow_id
+  -- Its project, looked up by key for each notification (OFFSET 0 keeps the lookup apart): joined on either's, the
+  -- planner misjudges how many there are, and sorts them all rather than read the newest from their index.
+  CROSS JOIN LATERAL (SELECT id, slug, title, results_public, status, taken_down_at FROM projects WHERE id = coalesce(c.project_id, w.project_id) OFFSET 0) p
   WHERE n.user_id = $1 AND ${STILL_SHOWN}`;
 /**
  * Who of those just told of a comment ($1: the accounts $2) is mailed of it: those who asked for it (`discussion_mails`
@@ -95,8 +100,9 @@ export const MAILED_EXCERPT_LENGTH = 300;
 /** A page of them, newest first, through `comment_notifications_user_recent_idx`: after the cursor ($2, $3), $4 at most. */
 export const NOTIFICATIONS = `
   SELECT n.id, n.kind, n.created_at, n.read_at, ${cursorTimeSql('n.created_at')} AS cursor_time,
-         c.id AS comment_id, c.subject_id, c.project_id, p.slug AS project_slug, c.body,
-         (SELECT CASE WHEN a.kind = 'deleted' THEN NULL ELSE a.display_name END FROM users a WHERE a.id = c.user_id) AS author_name
+         c.id AS comment_id, c.subject_id, p.id AS project_id, p.slug AS project_slug, c.body,
+         (SELECT CASE WHEN a.kind = 'deleted' THEN NULL ELSE a.display_name END FROM users a WHERE a.id = c.user_id) AS author_name,
+         w.id AS workflow_id, w.name AS workflow_name, p.title AS project_title, p.results_public, n.subjects_done, n.team
   ${SHOWN} AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2::timestamptz, $3::uuid))
   ORDER BY n.created_at DESC, n.id DESC LIMIT $4`;
 /** How many of them are unread (`comment_notifications_unread_idx`). */
@@ -114,19 +120,18 @@ interface MailedRow {
   subject_id: string;
 }
 
-interface NotificationRow {
+/** A notification as `NOTIFICATIONS` reads it: a comment's (its fields set), or a workflow's completion (its). */
+type NotificationRow = {
   id: string;
-  kind: CommentNotificationKind;
   created_at: Date;
   read_at: Date | null;
   cursor_time: string;
-  comment_id: string;
-  subject_id: string;
   project_id: string;
   project_slug: string;
-  body: string;
-  author_name: string | null;
-}
+} & (
+  | { kind: CommentNotificationKind; comment_id: string; subject_id: string; body: string; author_name: string | null }
+  | { kind: 'workflow-complete'; workflow_id: string; workflow_name: string; project_title: string; results_public: boolean; subjects_done: number; team: boolean }
+);
 
 const notificationsNeedAnAccount = () =>
   new ProblemException(
@@ -138,7 +143,8 @@ const notificationsNeedAnAccount = () =>
 
 /**
  * Talk's notifications: a volunteer with an account is told when someone else replies to their comment, mentions them
- * (`@displayName`), calls the project's team (`@team`) they are on, or comments in a discussion they follow. A notification of a comment hidden or deleted
+ * (`@displayName`), calls the project's team (`@team`) they are on, or comments in a discussion they follow; and (the
+ * worker tells them, `tellCompletion`) when a workflow they classified in, or research, is complete. A notification of a comment hidden or deleted
  * since is not shown; one of an account deleted goes with it.
  */
 @Injectable()
@@ -218,6 +224,20 @@ export class NotificationsService {
     return answer;
   }
 
+  /**
+   * Stops the mails of completed workflows the link's token names (as a project's researcher, `completionMails`, or as
+   * a volunteer, `volunteerCompletionMails`), whoever opens it, and drops those not yet sent; again, the same answer.
+   */
+  async stopCompletionMailsByLink(given: { token: string; pointer: string } | undefined): Promise<CompletionMailsStopped> {
+    const stop = given && (await this.unsubscribeLinks.readCompletionStop(given.token));
+    if (!stop) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a completion mail’s link: copy the whole link from the mail, or sign in and untick the box in your account’s settings' }]);
+    await this.db.transaction(async (manager) => {
+      await manager.query(`UPDATE users SET ${stop.team ? 'completion_mails' : 'volunteer_completion_mails'} = false WHERE id = $1`, [stop.userId]);
+      await this.outbox.forgetCompletionMails(stop.userId, stop.team, manager);
+    });
+    return stop.team ? { completionMails: false } : { volunteerCompletionMails: false };
+  }
+
   /** The caller's notifications, newest first, a page at a time, and how many are unread. */
   async mine({ limit, after }: NotificationsQuery, user: AuthUser): Promise<NotificationPage> {
     this.assertAccount(user);
@@ -246,11 +266,14 @@ function excerptOf(body: string): string {
 }
 
 function toNotification(row: NotificationRow): Notification {
+  const told = { id: row.id, createdAt: row.created_at.toISOString(), readAt: row.read_at?.toISOString() ?? null };
+  if (row.kind === 'workflow-complete') {
+    const workflow = { id: row.workflow_id, name: row.workflow_name, projectId: row.project_id, projectSlug: row.project_slug, projectTitle: row.project_title, subjectsDone: row.subjects_done, team: row.team, resultsPublic: row.results_public };
+    return { ...told, kind: row.kind, workflow };
+  }
   return {
-    id: row.id,
+    ...told,
     kind: row.kind,
-    createdAt: row.created_at.toISOString(),
-    readAt: row.read_at?.toISOString() ?? null,
     comment: { id: row.comment_id, subjectId: row.subject_id, projectId: row.project_id, projectSlug: row.project_slug, excerpt: excerptOf(row.body), author: { displayName: row.author_name } },
   };
 }

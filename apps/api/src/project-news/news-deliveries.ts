@@ -1,15 +1,14 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { newsMail } from '../mail/mails';
-import { Mailer } from '../mail/mailer';
-import { throttledWarning } from '@chorus/runtime';
-import { MAILED_READER_SQL } from '../projects/project-access';
+import { Mailer, type ReaderMail } from '../mail/mailer';
+import { OwedMails } from '../mail/owed-mails';
+import { MAILED_READER_SQL } from '@chorus/db';
 import { NewsLinks } from './news-links';
 
 /** Mails written into the outbox at a time; no more is written while news mails are still waiting there. */
 export const NEWS_MAILS_A_BATCH = 100;
-const LOOK_EVERY_MS = 1_000;
 
 interface Delivery {
   user_id: string;
@@ -27,70 +26,37 @@ interface Delivery {
  * Writes a mailed news item's mails, a batch at a time, from its recipients (`news_deliveries`, recorded as it was
  * posted): each in its reader's language, with its own unsubscription token and the item as it reads now. Only a
  * reader still subscribed, verified and allowed to see the project gets one; a deleted item or account leaves no
- * recipient behind. A batch is written only when no news mail waits in the outbox, so news never holds up an
- * account's mails for more than a batch (and the outbox claims those first anyway).
+ * recipient behind. Written a batch at a time (`OwedMails`).
  */
 @Injectable()
-export class NewsDeliveries implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(NewsDeliveries.name);
-  private readonly warn = throttledWarning((message) => this.logger.warn(message));
-  private timer?: NodeJS.Timeout;
-  private writing?: Promise<void>;
-
+export class NewsDeliveries extends OwedMails {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly mailer: Mailer,
+    @InjectDataSource() db: DataSource,
+    mailer: Mailer,
     private readonly links: NewsLinks,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => this.writeSoon(), LOOK_EVERY_MS);
-    this.timer.unref();
+  ) {
+    super(db, mailer, ['news'], 'news deliveries');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.writing;
-  }
-
-  /** Writes the next batch, unless one is being written. */
-  writeSoon(): void {
-    this.writing ??= this.writeBatch()
-      .then((written) => {
-        if (written) this.mailer.sendKept();
-      })
-      .catch((error: Error) => this.warn(`could not write news mails: ${error.message}`))
-      .finally(() => (this.writing = undefined));
-  }
-
-  /** Takes up to a batch of recipients and keeps their mails in the outbox, in one transaction; answers how many. */
-  private async writeBatch(): Promise<number> {
-    return this.db.transaction(async (manager) => {
-      const [{ locked }] = await manager.query<{ locked: boolean }[]>("SELECT pg_try_advisory_xact_lock(hashtext('news deliveries')) AS locked");
-      if (!locked) return 0;
-      const [{ waiting }] = await manager.query<{ waiting: boolean }[]>("SELECT EXISTS (SELECT 1 FROM mail_outbox WHERE kind = 'news') AS waiting");
-      if (waiting) return 0;
-      // TypeORM answers a DELETE with [rows, count].
-      const [taken] = await manager.query<[{ news_id: string; user_id: string }[], number]>(
-        `DELETE FROM news_deliveries d USING (SELECT news_id, user_id FROM news_deliveries LIMIT ${NEWS_MAILS_A_BATCH}) batch
-         WHERE d.news_id = batch.news_id AND d.user_id = batch.user_id RETURNING d.news_id, d.user_id`,
-      );
-      if (!taken.length) return 0;
-      // Each reader's row locked until the batch commits: an email change (or a deletion) waits, and then finds the
-      // mails to the old address to readdress (or drop) rather than missing them.
-      const deliveries = await manager.query<Delivery[]>(
-        `SELECT u.id AS user_id, u.email, u.display_name, u.language, p.id AS project_id, p.slug AS project_slug, p.title AS project_title, n.title, n.body
-         FROM unnest($1::uuid[], $2::uuid[]) t(news_id, user_id)
-         JOIN project_news n ON n.id = t.news_id JOIN projects p ON p.id = n.project_id
-         JOIN news_subscriptions s ON s.user_id = t.user_id AND s.project_id = p.id JOIN users u ON u.id = s.user_id
-         WHERE ${MAILED_READER_SQL}
-         FOR SHARE OF u`,
-        [taken.map((row) => row.news_id), taken.map((row) => row.user_id)],
-      );
-      const mails = await Promise.all(deliveries.map((delivery) => this.mailOf(delivery)));
-      await this.mailer.keepAllInTransaction(manager, mails);
-      return mails.length;
-    });
+  protected async takeBatch(manager: EntityManager): Promise<ReaderMail[]> {
+    // TypeORM answers a DELETE with [rows, count].
+    const [taken] = await manager.query<[{ news_id: string; user_id: string }[], number]>(
+      `DELETE FROM news_deliveries d USING (SELECT news_id, user_id FROM news_deliveries LIMIT ${NEWS_MAILS_A_BATCH}) batch
+       WHERE d.news_id = batch.news_id AND d.user_id = batch.user_id RETURNING d.news_id, d.user_id`,
+    );
+    if (!taken.length) return [];
+    // Each reader's row locked until the batch commits: an email change (or a deletion) waits, and then finds the
+    // mails to the old address to readdress (or drop) rather than missing them.
+    const deliveries = await manager.query<Delivery[]>(
+      `SELECT u.id AS user_id, u.email, u.display_name, u.language, p.id AS project_id, p.slug AS project_slug, p.title AS project_title, n.title, n.body
+       FROM unnest($1::uuid[], $2::uuid[]) t(news_id, user_id)
+       JOIN project_news n ON n.id = t.news_id JOIN projects p ON p.id = n.project_id
+       JOIN news_subscriptions s ON s.user_id = t.user_id AND s.project_id = p.id JOIN users u ON u.id = s.user_id
+       WHERE ${MAILED_READER_SQL}
+       FOR SHARE OF u`,
+      [taken.map((row) => row.news_id), taken.map((row) => row.user_id)],
+    );
+    return Promise.all(deliveries.map((delivery) => this.mailOf(delivery)));
   }
 
   private async mailOf(delivery: Delivery) {

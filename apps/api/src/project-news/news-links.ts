@@ -10,12 +10,13 @@ export type StoppedMails = 'replies-and-mentions' | 'followed' | 'reports';
  * What a mail's unsubscription link says: whose subscription to which project's news it ends, or whose mails it stops
  * (of replies and mentions; `followed`, of the discussions followed: links made before it said neither, and stop the
  * first; of reports, a purpose of its own, which a release that reads only the first two refuses rather than take for
- * the first).
+ * the first; of completed workflows, as a project's researcher, `team`, or as a volunteer).
  */
 type UnsubscribeClaims =
   | { sub: string; project: string; purpose: 'news-unsubscribe' }
   | { sub: string; purpose: 'discussion-unsubscribe'; followed?: true }
-  | { sub: string; purpose: 'report-mails-unsubscribe' };
+  | { sub: string; purpose: 'report-mails-unsubscribe' }
+  | { sub: string; purpose: 'completion-unsubscribe'; team: boolean };
 
 const stopClaims = (sub: string, mails: StoppedMails): UnsubscribeClaims =>
   mails === 'reports' ? { sub, purpose: 'report-mails-unsubscribe' } : { sub, purpose: 'discussion-unsubscribe', ...(mails === 'followed' ? { followed: true } : {}) };
@@ -59,6 +60,12 @@ export class NewsLinks {
     return { page: `${this.config.publicUrl}/stop-discussion-mails#token=${token}`, post: `${this.config.publicUrl}/api/v1/discussion-unsubscriptions?token=${token}` };
   }
 
+  /** A completion mail's one-click stop of the account's mails of completed workflows, as its researcher (`team`) or as a volunteer, as `unsubscribe`'s. */
+  async stopCompletionMails(userId: string, team: boolean): Promise<UnsubscribeLink> {
+    const token = await this.jwt.signAsync({ sub: userId, purpose: 'completion-unsubscribe', team } satisfies UnsubscribeClaims);
+    return { page: `${this.config.publicUrl}/stop-completion-mails#token=${token}`, post: `${this.config.publicUrl}/api/v1/completion-unsubscriptions?token=${token}` };
+  }
+
   /** Whose subscription to which project the token ends, if it is a news mail's signed here. */
   async read(token: string): Promise<{ userId: string; projectId: string } | undefined> {
     const claims = await this.jwt.verifyAsync<UnsubscribeClaims>(token).catch(() => undefined);
@@ -71,5 +78,11 @@ export class NewsLinks {
     if (claims?.purpose === 'report-mails-unsubscribe') return { userId: claims.sub, mails: 'reports' };
     if (claims?.purpose !== 'discussion-unsubscribe') return undefined;
     return { userId: claims.sub, mails: claims.followed ? 'followed' : 'replies-and-mentions' };
+  }
+
+  /** Whose mails of completed workflows the token stops, and which (`team`: as a project's researcher), if it is a completion mail's signed here. */
+  async readCompletionStop(token: string): Promise<{ userId: string; team: boolean } | undefined> {
+    const claims = await this.jwt.verifyAsync<UnsubscribeClaims>(token).catch(() => undefined);
+    return claims?.purpose === 'completion-unsubscribe' ? { userId: claims.sub, team: claims.team } : undefined;
   }
 }

@@ -8,7 +8,8 @@ import { ProblemException, notFound, validationFailed } from '../common/problem'
 import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
 import { cursorTimeSql } from '../common/sql';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
-import { MAILED_READER_SQL, ProjectAccess } from '../projects/project-access';
+import { MAILED_READER_SQL } from '@chorus/db';
+import { ProjectAccess } from '../projects/project-access';
 import { type NewsEdit, type NewsInput, type NewsQuery, newsCursor } from './dto/project-news.dto';
 import { NewsDeliveries } from './news-deliveries';
 import { NewsLinks } from './news-links';

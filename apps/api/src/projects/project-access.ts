@@ -1,20 +1,14 @@
 import { ADMINISTRATOR_ROLES, LISTED_PROJECT_STATUSES, MODERATION_ROLES, RESEARCHER_ROLES, REVIEW_ROLES } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Project, ProjectMember, type ProjectRole, type Workflow } from '@chorus/db';
+import { PUBLIC_PROJECT_SQL, PUBLIC_PROJECT_STATUSES, Project, ProjectMember, type ProjectRole, type Workflow } from '@chorus/db';
 import type { Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { forbidden, notFound } from '../common/problem';
 import { routeAccess } from './access-first';
 
 
-/**
- * Projects that have been opened to volunteers: anyone may read them (a paused one, asked for by its address or
- * from a volunteer's open page, says it is paused rather than gone), and answers given in them are stored even once
- * the project is paused or finished (a volunteer may hold subjects, or answers waiting on their device, when it
- * happens). Drafts are their members' only, and so is a project the operators took down, whatever its status.
- */
-export const PUBLIC_PROJECT_STATUSES: readonly Project['status'][] = ['live', 'paused', 'finished'];
+/** Whether a project is open to volunteers (`PUBLIC_PROJECT_STATUSES`, not taken down). */
 export const isPublicProject = (project: Pick<Project, 'status' | 'takenDownAt'>): boolean => PUBLIC_PROJECT_STATUSES.includes(project.status) && !project.takenDownAt;
 /**
  * Whether a workflow is open to those who are not its project's members (volunteers): published (not a draft) in a
@@ -22,20 +16,10 @@ export const isPublicProject = (project: Pick<Project, 'status' | 'takenDownAt'>
  */
 export const isPublicWorkflow = (workflowStatus: Workflow['status'], project: Pick<Project, 'status' | 'takenDownAt'>): boolean =>
   workflowStatus !== 'draft' && isPublicProject(project);
-/** `isPublicProject` in SQL, of a project `p`. */
-export const PUBLIC_PROJECT_SQL = `(p.status IN (${PUBLIC_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}) AND p.taken_down_at IS NULL)`;
 /** Whether project `p` is in everyone's list (`LISTED_PROJECT_STATUSES`, not taken down), in SQL. */
 export const LISTED_PROJECT_SQL = `(p.status IN (${LISTED_PROJECT_STATUSES.map((status) => `'${status}'`).join(', ')}) AND p.taken_down_at IS NULL)`;
 /** `isPublicWorkflow` in SQL, of a workflow `w` and its project `p`. */
 export const PUBLIC_WORKFLOW_SQL = `(w.status <> 'draft' AND ${PUBLIC_PROJECT_SQL})`;
-/** Whether an account (`account`: the SQL of its id) may read project `p` now (`assertReadable` in SQL): it is public, or they are a member. */
-export const projectReadableBySql = (account: string): string =>
-  `(${PUBLIC_PROJECT_SQL} OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account}))`;
-/**
- * Whether account `u` may be mailed about project `p` now (its news, a reply in its discussions): it has a verified
- * email and may read the project.
- */
-export const MAILED_READER_SQL = `u.kind = 'registered' AND u.email IS NOT NULL AND u.email_verified_at IS NOT NULL AND ${projectReadableBySql('u.id')}`;
 /**
  * Whether the caller (`account`: the SQL of their `accountIdOf`) may see workflow `w` of project `p` now: it is public
  * (`PUBLIC_WORKFLOW_SQL`), or they are a member of its project. What is theirs there (their classifications and

@@ -303,7 +303,8 @@ export class ProjectsService {
   }
 
   /**
-   * Volunteers see a project's active workflows; its members see them all. With `reportsCounted` (the lab's list, a
+   * Volunteers see a project's active and finished workflows (a finished one is marked complete on its page, where
+   * a notification of its completion leads); its members see them all. With `reportsCounted` (the lab's list, a
    * project's page), a project's moderators see its open reports too; everyone else, and every list, null.
    */
   private async withWorkflows<Shown extends Pick<Project, 'id'>>(projects: Shown[], user: AuthUser | undefined, reportsCounted: boolean): Promise<(Shown & Omit<ProjectView, keyof Project>)[]> {
@@ -315,7 +316,7 @@ export class ProjectsService {
     const account = accountIdOf(user);
     const memberships = account ? await this.db.getRepository(ProjectMember).findBy({ userId: account, projectId: In(projects.map((p) => p.id)) }) : [];
     const roleIn = new Map(memberships.map((member) => [member.projectId, member.role]));
-    const shown = workflows.filter((workflow) => roleIn.has(workflow.projectId) || workflow.status === 'active');
+    const shown = workflows.filter((workflow) => roleIn.has(workflow.projectId) || workflow.status === 'active' || workflow.status === 'finished');
     const moderated = reportsCounted ? memberships.filter((member) => MODERATION_ROLES.includes(member.role)).map((member) => member.projectId) : [];
     const [complete, reported] = await Promise.all([completeWorkflows(this.db, shown.map((workflow) => workflow.id)), this.openReportsIn(moderated)]);
     return projects.map((project) => ({

@@ -1,4 +1,4 @@
-import type { ProjectSummary } from '@chorus/client';
+import { type ProjectSummary, workflowAnchor } from '@chorus/client';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../lib/clientContext';
@@ -10,7 +10,8 @@ import { type ReadableSet, readsAs } from './ReadableSets';
 import { FIGURES_REFRESH_MS, WorkflowFigures } from './WorkflowProgress';
 
 /**
- * The workflows of a project a volunteer can join now, each a link to its classify page (or marked complete); with
+ * The workflows of a project a volunteer can join now, each a link to its classify page, and those complete or
+ * finished, marked complete (each with its anchor, where a notification of its completion leads); with
  * `progress` (its own page), each with the subject sets volunteers may choose in it (`ChoosableSetLinks`) and its
  * figures, fetched after the page shows (the project cards leave them out: a request for each workflow of every
  * project), and again, all together, every `FIGURES_REFRESH_MS` while it shows. `readable`: the project's sets that
@@ -20,28 +21,41 @@ export function ProjectWorkflows({ project, progress = false, readable = [] }: {
   const { t } = useTranslation();
   const open = project.status !== 'paused' && project.status !== 'finished';
   const active = project.workflows.filter((workflow) => workflow.status === 'active');
+  const done = project.workflows.filter((workflow) => workflow.status === 'finished' || (workflow.status === 'active' && workflow.complete));
   // A paused or finished project, or one with no active workflow, shows no figures: no clock for them.
   const showsFigures = progress && open && active.length > 0;
   const refreshes = useRefreshesWhileShown(FIGURES_REFRESH_MS, showsFigures);
   const projectWords = researchersWords(project.language);
   // A paused or finished project's workflows lead nowhere a volunteer can help: said here, rather than after the click.
-  if (project.status === 'paused') return <p className="muted">{t('home.projectPaused')}</p>;
-  if (project.status === 'finished') return <p className="muted">{t('home.projectFinished')}</p>;
-  if (active.length === 0) return <p className="muted">{t('home.noWorkflow')}</p>;
+  if (!open) {
+    return (
+      <>
+        <p className="muted">{t(project.status === 'paused' ? 'home.projectPaused' : 'home.projectFinished')}</p>
+        {done.length > 0 && (
+          <ul className="workflow-list">
+            {done.map((workflow) => (
+              <li key={workflow.id} id={workflowAnchor(workflow.id)}>
+                <CompleteWorkflow name={workflow.name} nameId={`workflow-name-${workflow.id}`} projectWords={projectWords} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </>
+    );
+  }
+  const shown = [...active.filter((workflow) => !workflow.complete), ...done];
+  if (shown.length === 0) return <p className="muted">{t('home.noWorkflow')}</p>;
   return (
     <ul className="workflow-list">
-      {active.map((workflow) => {
+      {shown.map((workflow) => {
         const nameId = `workflow-name-${workflow.id}`;
+        const complete = workflow.complete || workflow.status === 'finished';
         return (
-          <li key={workflow.id}>
-            {workflow.complete ? (
+          // Its anchor: a notification of its completion leads here.
+          <li key={workflow.id} id={workflowAnchor(workflow.id)}>
+            {complete ? (
               // Nothing left to classify: said here, rather than after the click.
-              <p className="workflow-complete" data-testid="workflow-complete">
-                <span id={nameId} {...projectWords}>
-                  {workflow.name}
-                </span>{' '}
-                <span className="badge">{t('home.complete')}</span>
-              </p>
+              <CompleteWorkflow name={workflow.name} nameId={nameId} projectWords={projectWords} />
             ) : (
               <Link id={nameId} className="workflow-link" to={classifyPath(project.slug, workflow.id)} {...projectWords}>
                 {workflow.name}
@@ -49,12 +63,26 @@ export function ProjectWorkflows({ project, progress = false, readable = [] }: {
                 <span aria-hidden="true"> →</span>
               </Link>
             )}
-            {showsFigures && !workflow.complete && <ChoosableSetLinks projectSlug={project.slug} workflowId={workflow.id} nameId={nameId} projectWords={projectWords} refreshes={refreshes} readable={readable} />}
-            {showsFigures && <LoadedFigures workflowId={workflow.id} nameId={nameId} refreshes={refreshes} />}
+            {/* A complete workflow's sets are still listed where they read as a document: to read each. */}
+            {showsFigures && (!complete || readable.some((set) => set.workflowId === workflow.id)) && <ChoosableSetLinks projectSlug={project.slug} workflowId={workflow.id} nameId={nameId} projectWords={projectWords} refreshes={refreshes} readable={readable} />}
+            {showsFigures && workflow.status === 'active' && <LoadedFigures workflowId={workflow.id} nameId={nameId} refreshes={refreshes} />}
           </li>
         );
       })}
     </ul>
+  );
+}
+
+/** A workflow nothing is left to classify in (complete, or finished by its researchers): its name, marked Complete. */
+function CompleteWorkflow({ name, nameId, projectWords }: { name: string; nameId: string; projectWords: ReturnType<typeof researchersWords> }) {
+  const { t } = useTranslation();
+  return (
+    <p className="workflow-complete" data-testid="workflow-complete">
+      <span id={nameId} {...projectWords}>
+        {name}
+      </span>{' '}
+      <span className="badge">{t('home.complete')}</span>
+    </p>
   );
 }
 

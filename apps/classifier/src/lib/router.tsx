@@ -56,6 +56,7 @@ export type Route =
   | { name: 'reset-password' }
   | { name: 'unsubscribe' }
   | { name: 'stop-discussion-mails' }
+  | { name: 'stop-completion-mails' }
   | { name: 'project'; projectSlug: string }
   | { name: 'classify'; projectSlug: string; workflowId: string }
   | { name: 'subject'; projectSlug: string; subjectId: string }
@@ -208,7 +209,7 @@ const CREATE_ACCOUNT = '/create-account';
 export const ACCOUNT = '/account';
 
 /** The pages of the links Chorus mails, and the page that asks for one: their paths are their names. */
-const LINK_PAGES = ['verify-email', 'forgot-password', 'reset-password', 'unsubscribe', 'stop-discussion-mails'] as const;
+const LINK_PAGES = ['verify-email', 'forgot-password', 'reset-password', 'unsubscribe', 'stop-discussion-mails', 'stop-completion-mails'] as const;
 export const FORGOT_PASSWORD = '/forgot-password';
 
 /** A page of the researchers' lab. */

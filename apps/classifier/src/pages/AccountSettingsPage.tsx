@@ -2,6 +2,7 @@ import { ACCOUNT_LIMITS, type AccountView, type Language, LANGUAGES, type OwnInv
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GuestNote } from '../components/GuestNote';
+import type { TFunction } from 'i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { CheckboxField, FormField, NewPasswordField, SelectField } from '../components/FormField';
 import {
@@ -27,7 +28,7 @@ import { type FieldErrors, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
 import { whenInWords } from '../lib/formats';
 import { ApiKeysSection } from './ApiKeysSection';
-import { type Saying, useSaid } from '../lib/said';
+import { useSaid } from '../lib/said';
 
 /** "Your account": the signed-in volunteer's name, password, tokens, API keys and the account itself. */
 export function AccountSettingsPage() {
@@ -52,6 +53,7 @@ export function AccountSettingsPage() {
           <CreditsSection {...loaded} />
           <DiscussionMailsSection {...loaded} />
           <ReportMailsSection {...loaded} />
+          <CompletionMailsSection {...loaded} />
           <PasswordForm />
           <SignOutEverywhere />
           <ApiKeysSection />
@@ -365,53 +367,36 @@ function CreditsForm({ creditedName, named }: { creditedName: string; named: boo
   );
 }
 
-/** An account's mail settings, a box each on the account page (`MailSettingsSection`). */
-type MailSetting = 'discussionMails' | 'followedDiscussionMails' | 'reportMails';
-
-/** One box of a mail section: its setting, the field's id, and its words (label, hint, and what saving it on or off says, in the language of the moment). */
-interface MailBox {
-  setting: MailSetting;
-  id: string;
-  label: string;
-  hint: string;
-  on: Saying<string>;
-  off: Saying<string>;
-}
-
-/** A section of mail settings: its anchor (which the mails it stops link to), title, boxes (saved together) and button. */
-interface MailSection {
-  anchor: 'discussion-mails' | 'report-mails';
-  title: string;
-  submit: string;
-  boxes: MailBox[];
-}
-
 /**
  * Whether the volunteer is mailed when someone replies to one of their comments or mentions them in a discussion, and,
- * apart, of each new comment in the discussions they follow (their notifications list tells them either way). Off
- * until they ask.
+ * apart, of each new comment in the discussions they follow (their notifications list tells them either way). Off until they ask; the mails it stops link here (`#discussion-mails`).
  */
 function DiscussionMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
-  const boxes: MailBox[] = [
-    {
-      setting: 'discussionMails',
-      id: 'settings-discussion-mails',
-      label: t('account.settings.discussionMails.label'),
-      hint: t('account.settings.discussionMails.hint'),
-      on: (t) => t('account.settings.discussionMails.on'),
-      off: (t) => t('account.settings.discussionMails.off'),
-    },
-    {
-      setting: 'followedDiscussionMails',
-      id: 'settings-followed-discussion-mails',
-      label: t('account.settings.discussionMails.followedLabel'),
-      hint: t('account.settings.discussionMails.followedHint'),
-      on: (t) => t('account.settings.discussionMails.followedOn'),
-      off: (t) => t('account.settings.discussionMails.followedOff'),
-    },
-  ];
-  return <MailSettingsSection {...loaded} anchor="discussion-mails" title={t('account.settings.discussionMails.title')} submit={t('account.settings.discussionMails.submit')} boxes={boxes} />;
+  return (
+    <MailSettingsSection
+      {...loaded}
+      anchor="discussion-mails"
+      title={t('account.settings.discussionMails.title')}
+      submit={t('account.settings.discussionMails.submit')}
+      checkboxes={[
+        {
+          setting: 'discussionMails',
+          id: 'settings-discussion-mails',
+          label: t('account.settings.discussionMails.label'),
+          hint: t('account.settings.discussionMails.hint'),
+          said: (on, t) => (on ? t('account.settings.discussionMails.on') : t('account.settings.discussionMails.off')),
+        },
+        {
+          setting: 'followedDiscussionMails',
+          id: 'settings-followed-discussion-mails',
+          label: t('account.settings.discussionMails.followedLabel'),
+          hint: t('account.settings.discussionMails.followedHint'),
+          said: (on, t) => (on ? t('account.settings.discussionMails.followedOn') : t('account.settings.discussionMails.followedOff')),
+        },
+      ]}
+    />
+  );
 }
 
 const REPORT_MAILS_ANCHOR = 'report-mails';
@@ -425,61 +410,120 @@ const REPORT_MAILS_ANCHOR = 'report-mails';
 function ReportMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
   if (!loaded.account?.moderates && window.location.hash !== `#${REPORT_MAILS_ANCHOR}`) return null;
-  const boxes: MailBox[] = [
-    {
-      setting: 'reportMails',
-      id: 'settings-report-mails',
-      label: t('account.settings.reportMails.label'),
-      hint: t('account.settings.reportMails.hint'),
-      on: (t) => t('account.settings.reportMails.on'),
-      off: (t) => t('account.settings.reportMails.off'),
-    },
-  ];
-  return <MailSettingsSection {...loaded} anchor={REPORT_MAILS_ANCHOR} title={t('account.settings.reportMails.title')} submit={t('account.settings.reportMails.submit')} boxes={boxes} />;
+  return (
+    <MailSettingsSection
+      {...loaded}
+      anchor={REPORT_MAILS_ANCHOR}
+      title={t('account.settings.reportMails.title')}
+      submit={t('account.settings.reportMails.submit')}
+      checkboxes={[
+        {
+          setting: 'reportMails',
+          id: 'settings-report-mails',
+          label: t('account.settings.reportMails.label'),
+          hint: t('account.settings.reportMails.hint'),
+          said: (on, t) => (on ? t('account.settings.reportMails.on') : t('account.settings.reportMails.off')),
+        },
+      ]}
+    />
+  );
 }
 
-/** A section of mail settings (`MailSection`), reached by its anchor, the heading focused when the address names it. */
-function MailSettingsSection({ account, problem, ...section }: LoadedAccount & MailSection) {
-  const heading = useHeadingFocusedWhenAddressed(`#${section.anchor}`);
+/**
+ * Whether the account is mailed when a workflow completes: of a project it researches (on until it turns it off, with a
+ * link to the workflow's downloads), and, apart, one it classified in (off until it asks; its notifications tell it
+ * either way). The mails it stops link here (`#completion-mails`).
+ */
+function CompletionMailsSection(loaded: LoadedAccount) {
+  const { t } = useTranslation();
   return (
-    <section className="account-section" id={section.anchor} aria-labelledby={`account-${section.anchor}-heading`}>
-      <h2 id={`account-${section.anchor}-heading`} tabIndex={-1} ref={heading}>
-        {section.title}
+    <MailSettingsSection
+      {...loaded}
+      anchor="completion-mails"
+      title={t('account.settings.completionMails.title')}
+      submit={t('account.settings.completionMails.submit')}
+      checkboxes={[
+        {
+          setting: 'completionMails',
+          id: 'settings-completion-mails',
+          label: t('account.settings.completionMails.label'),
+          hint: t('account.settings.completionMails.hint'),
+          said: (on, t) => (on ? t('account.settings.completionMails.on') : t('account.settings.completionMails.off')),
+        },
+        {
+          setting: 'volunteerCompletionMails',
+          id: 'settings-volunteer-completion-mails',
+          label: t('account.settings.completionMails.volunteerLabel'),
+          hint: t('account.settings.completionMails.volunteerHint'),
+          said: (on, t) => (on ? t('account.settings.completionMails.volunteerOn') : t('account.settings.completionMails.volunteerOff')),
+        },
+      ]}
+    />
+  );
+}
+
+/**
+ * A section of mail settings, at its `anchor` (the mails it stops link there, and its heading takes the focus when
+ * the address names it): its title, what the account's settings failed to load with, and its `MailSettingsForm`.
+ */
+function MailSettingsSection({ account, problem, anchor, title, submit, checkboxes }: LoadedAccount & { anchor: string; title: string; submit: string; checkboxes: MailCheckbox[] }) {
+  const heading = useHeadingFocusedWhenAddressed(`#${anchor}`);
+  const headingId = `account-${anchor}-heading`;
+  return (
+    <section className="account-section" id={anchor} aria-labelledby={headingId}>
+      <h2 id={headingId} tabIndex={-1} ref={heading}>
+        {title}
       </h2>
       <ErrorAlert problem={problem} quiet />
-      {account && <MailSettingsForm mailed={account} {...section} />}
+      {account && <MailSettingsForm account={account} headingId={headingId} submit={submit} checkboxes={checkboxes} />}
     </section>
   );
 }
 
-function MailSettingsForm({ mailed, anchor, submit: submitLabel, boxes }: MailSection & { mailed: Pick<AccountView, MailSetting> }) {
+/** An account's setting of whether it is mailed of something (`AccountView`'s). */
+type MailSetting = 'discussionMails' | 'followedDiscussionMails' | 'reportMails' | 'completionMails' | 'volunteerCompletionMails';
+
+/** One checkbox of a `MailSettingsForm`: its setting, its field's id and words, and what saving it on or off says. */
+interface MailCheckbox {
+  setting: MailSetting;
+  id: string;
+  label: string;
+  hint: string;
+  said: (on: boolean, t: TFunction) => string;
+}
+
+/** A section's mail settings, a checkbox each, saved together; the notice says what each is now. */
+function MailSettingsForm({ account, headingId, checkboxes, submit }: { account: AccountView; headingId: string; checkboxes: MailCheckbox[]; submit: string }) {
   const client = useClient();
-  const settings = boxes.map((box) => box.setting);
-  const form = useForm(Object.fromEntries(settings.map((setting) => [setting, String(mailed[setting])])) as Record<MailSetting, string>, settings);
-  const submit = form.onSubmit({
+  const settings = checkboxes.map((box) => box.setting);
+  const form = useForm(Object.fromEntries(settings.map((setting) => [setting, String(account[setting])])) as Record<MailSetting, string>, settings);
+  const send = form.onSubmit({
     check: () => ({}),
     send: async () => {
       const saved = await client.changeAccount(Object.fromEntries(settings.map((setting) => [setting, form.values[setting] === 'true'])));
-      showAccountNotice((t) => boxes.map((box) => (saved[box.setting] ? box.on : box.off)(t)).join(' '));
+      showAccountNotice((t) => checkboxes.map((box) => box.said(saved[box.setting], t)).join(' '));
     },
     refused: (error) => problemAtFields(error, settings),
   });
   return (
-    <form className="account-form" noValidate aria-labelledby={`account-${anchor}-heading`} onSubmit={(event) => void submit(event)}>
+    <form className="account-form" noValidate aria-labelledby={headingId} onSubmit={(event) => void send(event)}>
       <ErrorAlert problem={form.problem} />
-      {boxes.map((box) => (
-        <CheckboxField
-          key={box.setting}
-          id={box.id}
-          label={box.label}
-          hint={box.hint}
-          error={form.field(box.setting).error}
-          checked={form.field(box.setting).value === 'true'}
-          onChange={(event) => form.setValue(box.setting, String(event.currentTarget.checked))}
-        />
-      ))}
+      {checkboxes.map((box) => {
+        const field = form.field(box.setting);
+        return (
+          <CheckboxField
+            key={box.setting}
+            id={box.id}
+            label={box.label}
+            hint={box.hint}
+            error={field.error}
+            checked={field.value === 'true'}
+            onChange={(event) => form.setValue(box.setting, String(event.currentTarget.checked))}
+          />
+        );
+      })}
       <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
-        {submitLabel}
+        {submit}
       </button>
     </form>
   );

@@ -1,4 +1,5 @@
-import type { Notification, NotificationPage } from '@chorus/client';
+import { type CommentNotification, type Notification, type NotificationPage, type WorkflowCompleteNotification, labDownloadsPath, projectWorkflowPath } from '@chorus/client';
+import type { ReactNode } from 'react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -18,7 +19,9 @@ const PAGE_SIZE = 20;
 /**
  * `/notifications`: what the volunteer was told of in subjects' discussions, the latest first: replies to their
  * comments, mentions of them (`@name`), on a project's team, `@team`, and new comments in discussions they follow; each links to the comment in its
- * discussion (and, followed, is marked read). "Mark all as read" says what it did in a polite status.
+ * discussion (and, followed, is marked read); and workflows complete that they classified in, or research, each
+ * linking to the workflow on its project's page (and, for its researchers, to its downloads in the lab). "Mark all as
+ * read" says what it did in a polite status.
  */
 export function NotificationsPage() {
   const { t } = useTranslation();
@@ -120,9 +123,13 @@ export function NotificationsPage() {
                 </button>
               </p>
               <ol className="notification-list" ref={items}>
-                {list.notifications.map((notification) => (
-                  <NotificationItem key={notification.id} notification={notification} onFollow={() => followed(notification)} />
-                ))}
+                {list.notifications.map((notification) =>
+                  notification.kind === 'workflow-complete' ? (
+                    <CompletionItem key={notification.id} notification={notification} onFollow={() => followed(notification)} />
+                  ) : (
+                    <CommentItem key={notification.id} notification={notification} onFollow={() => followed(notification)} />
+                  ),
+                )}
               </ol>
             </>
           )}
@@ -133,26 +140,70 @@ export function NotificationsPage() {
   );
 }
 
-/** One notification: who did what (its link opens the comment in its discussion), the comment's first words, when, and whether it is unread. */
-function NotificationItem({ notification, onFollow }: { notification: Notification; onFollow: () => void }) {
+/**
+ * One notification: what it tells of (`what`, the link that opens it, marked read as it is followed), whether it is
+ * unread, what more it says (`children`), and when.
+ */
+function NotificationItem({ notification, what, children }: { notification: Notification; what: ReactNode; children: ReactNode }) {
   const { t } = useTranslation();
-  const { comment } = notification;
-  const name = comment.author.displayName ?? t('talk.formerVolunteer');
   const unread = notification.readAt === null;
   return (
     <li className={unread ? 'notification notification-unread' : 'notification'} tabIndex={-1} data-testid="notification" data-notification-id={notification.id}>
       <p className="notification-what">
-        <Link to={commentPath(comment.projectSlug, comment.subjectId, comment.id)} onClick={onFollow}>
-          {t(`notifications.kinds.${notification.kind}`, { name })}
-        </Link>
+        {what}
         {unread && <span className="badge">{t('notifications.unread')}</span>}
       </p>
-      <blockquote className="notification-excerpt" dir="auto">
-        {comment.excerpt}
-      </blockquote>
+      {children}
       <p className="muted">
         <time dateTime={notification.createdAt}>{whenInWords(notification.createdAt)}</time>
       </p>
     </li>
+  );
+}
+
+/** A comment's notification: who did what (its link opens the comment in its discussion), and the comment's first words. */
+function CommentItem({ notification, onFollow }: { notification: CommentNotification; onFollow: () => void }) {
+  const { t } = useTranslation();
+  const { comment } = notification;
+  const name = comment.author.displayName ?? t('talk.formerVolunteer');
+  const what = (
+    <Link to={commentPath(comment.projectSlug, comment.subjectId, comment.id)} onClick={onFollow}>
+      {t(`notifications.kinds.${notification.kind}`, { name })}
+    </Link>
+  );
+  return (
+    <NotificationItem notification={notification} what={what}>
+      <blockquote className="notification-excerpt" dir="auto">
+        {comment.excerpt}
+      </blockquote>
+    </NotificationItem>
+  );
+}
+
+/**
+ * A workflow's completion: which, of which project (its link opens the workflow on the project's page), how many
+ * subjects were done; thanks to a volunteer (and where its published results are, if any), the downloads to its researchers.
+ */
+function CompletionItem({ notification, onFollow }: { notification: WorkflowCompleteNotification; onFollow: () => void }) {
+  const { t } = useTranslation();
+  const { workflow } = notification;
+  const what = (
+    <Link to={projectWorkflowPath(workflow.projectSlug, workflow.id)} onClick={onFollow} data-testid="notification-workflow-link">
+      {t('notifications.complete.what', { workflow: workflow.name, project: workflow.projectTitle })}
+    </Link>
+  );
+  return (
+    <NotificationItem notification={notification} what={what}>
+      {workflow.team ? (
+        <p>
+          {t('notifications.complete.teamDone', { count: workflow.subjectsDone })}{' '}
+          <Link to={labDownloadsPath(workflow.id)} onClick={onFollow}>
+            {t('notifications.complete.downloads')}
+          </Link>
+        </p>
+      ) : (
+        <p>{workflow.resultsPublic ? t('notifications.complete.thanksWithResults', { count: workflow.subjectsDone }) : t('notifications.complete.thanks', { count: workflow.subjectsDone })}</p>
+      )}
+    </NotificationItem>
   );
 }

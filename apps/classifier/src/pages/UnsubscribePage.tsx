@@ -118,3 +118,29 @@ export function StopDiscussionMailsPage() {
     />
   );
 }
+
+/**
+ * `/stop-completion-mails#token=…`, the link of every mail of a completed workflow: one click stops those to a
+ * project's researcher, or, from a volunteer's, those of the workflows they classified in (the token says which).
+ */
+export function StopCompletionMailsPage() {
+  const { t } = useTranslation();
+  return (
+    <OneClickStopPage
+      title={t('account.settings.completionMails.stop.title')}
+      lead={t('account.settings.completionMails.stop.lead')}
+      confirm={t('account.settings.completionMails.stop.confirm')}
+      stop={(token) => session.anonymous.stopCompletionMails(token)}
+      done={(stopped) => (
+        <>
+          <p role="status" data-testid="unsubscribe-done">
+            {'completionMails' in stopped ? t('account.settings.completionMails.stop.done') : t('account.settings.completionMails.stop.volunteerDone')}
+          </p>
+          <p>
+            <Link to={`${ACCOUNT}#completion-mails`}>{t('account.settings.discussionMails.stop.toAccount')}</Link>
+          </p>
+        </>
+      )}
+    />
+  );
+}

@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { Project } from './project.entity';
 import { Subject } from './subject.entity';
 import { User } from './user.entity';
+import { Workflow } from './workflow.entity';
 
 /**
  * A volunteer's comment in a subject's discussion (Zooniverse's Talk): a question about it ("is this a stamp or a
@@ -75,10 +76,14 @@ export class SubjectCommentDeletion {
  * (`@team`), or it is new in a discussion they follow (`discussion`: they commented in it or followed it).
  */
 export type CommentNotificationKind = 'reply' | 'mention' | 'team-mention' | 'discussion';
+/** Why a volunteer is notified: of a comment, or (`workflow-complete`) that a workflow they classified in, or research, is complete. */
+export type NotificationKind = CommentNotificationKind | 'workflow-complete';
 
 /**
- * A volunteer told of a comment (Zooniverse's Talk notifications): one per volunteer and comment, whichever reason
- * came first. Goes with the comment when it is deleted, and with the volunteer's account when they delete it.
+ * A volunteer told of something (Zooniverse's Talk notifications): of a comment, one per volunteer and comment,
+ * whichever reason came first; or of a workflow's completion (`workflow-complete`), one per volunteer and completion
+ * (a workflow reopened and complete again is a new one). Goes with its comment or workflow when it is deleted, and
+ * with the volunteer's account when they delete it. Exactly one of `commentId` and `workflowId` is set.
  */
 @Entity('comment_notifications')
 /** A volunteer's notifications, newest first, a page at a time. */
@@ -87,14 +92,26 @@ export type CommentNotificationKind = 'reply' | 'mention' | 'team-mention' | 'di
 @Index('comment_notifications_unread_idx', ['userId'], { where: 'read_at IS NULL' })
 /** One per volunteer and comment; and for the foreign key: deleting a comment looks here. */
 @Index('comment_notifications_comment_user_key', ['commentId', 'userId'], { unique: true })
+/** One per volunteer and completion of a workflow (a job run twice tells once); and for the foreign key. */
+@Index('comment_notifications_completion_user_key', ['workflowId', 'completedAt', 'userId'], { unique: true, where: 'workflow_id IS NOT NULL' })
 export class CommentNotification {
   @PrimaryGeneratedColumn('uuid') id!: string;
   /** The volunteer told (an account). */
   @Column('uuid') userId!: string;
   @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
-  @Column('uuid') commentId!: string;
+  /** The comment it tells of (null: a workflow's completion). */
+  @Column({ type: 'uuid', nullable: true }) commentId!: string | null;
   @ManyToOne(() => SubjectComment, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'comment_id' }) comment?: Relation<SubjectComment>;
-  @Column({ type: 'varchar', length: 16 }) kind!: CommentNotificationKind;
+  /** The workflow whose completion it tells of (null: a comment's). */
+  @Column({ type: 'uuid', nullable: true }) workflowId!: string | null;
+  @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  /** Which completion of the workflow: its `completed_at` when it was recorded. */
+  @Column({ type: 'timestamptz', nullable: true }) completedAt!: Date | null;
+  /** How many of the workflow's subjects were done (retired) at its completion. */
+  @Column({ type: 'int', nullable: true }) subjectsDone!: number | null;
+  /** Of a workflow's completion: whether it was given as one of its project's researchers (else as a volunteer). */
+  @Column({ type: 'boolean', nullable: true }) team!: boolean | null;
+  @Column({ type: 'varchar', length: 24 }) kind!: NotificationKind;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   /** When the volunteer marked it read (null: unread). */
   @Column({ type: 'timestamptz', nullable: true }) readAt!: Date | null;

@@ -56,5 +56,9 @@ export class User {
   @Column({ type: 'boolean', default: false }) followedDiscussionMails!: boolean;
   /** It is mailed when a volunteer reports a comment or subject in a project it moderates: on until it turns it off. */
   @Column({ type: 'boolean', default: true }) reportMails!: boolean;
+  /** It is mailed when a workflow of a project whose researchers it is among completes: on until it turns it off. */
+  @Column({ type: 'boolean', default: true }) completionMails!: boolean;
+  /** It is mailed when a workflow it classified in completes (its notification is given either way): off until its volunteer asks for it. */
+  @Column({ type: 'boolean', default: false }) volunteerCompletionMails!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

@@ -35,6 +35,11 @@ export class Workflow {
    * started the whole re-aggregation completion calls for; null while it is not, so completing again starts another.
    */
   @Column({ type: 'timestamptz', nullable: true }) completedAt!: Date | null;
+  /**
+   * Complete or finished already when completions began to be told (migration 1797970000000), not recorded yet: the
+   * worker records that completion telling nobody (`tellCompletion`), then clears this.
+   */
+  @Column({ type: 'boolean', default: false }) completionUntold!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -4,7 +4,7 @@ import { accountLanguageSchema, displayNameSchema, emailSchema, givenPasswordSch
 /** The name projects' acknowledgements credit the account under: a display name's rules; empty (or null) for its display name. */
 const creditedNameSchema = z.preprocess((name) => (typeof name === 'string' && name.trim() === '' ? null : name), displayNameSchema.nullable());
 
-const ACCOUNT_CHANGES = ['displayName', 'language', 'creditedName', 'namedInAcknowledgements', 'discussionMails', 'followedDiscussionMails', 'reportMails'] as const;
+const ACCOUNT_CHANGES = ['displayName', 'language', 'creditedName', 'namedInAcknowledgements', 'discussionMails', 'followedDiscussionMails', 'reportMails', 'completionMails', 'volunteerCompletionMails'] as const;
 
 export const accountChangeSchema = z
   .strictObject({
@@ -15,6 +15,8 @@ export const accountChangeSchema = z
     discussionMails: z.boolean('must be true (mail me when someone replies to or mentions me in a discussion) or false').optional(),
     followedDiscussionMails: z.boolean('must be true (mail me of each new comment in the discussions I follow) or false').optional(),
     reportMails: z.boolean('must be true (mail me when volunteers report something in a project I moderate) or false').optional(),
+    completionMails: z.boolean('must be true (mail me when a workflow of a project I research is complete) or false').optional(),
+    volunteerCompletionMails: z.boolean('must be true (mail me when a workflow I classified in is complete) or false').optional(),
   })
   .refine((change) => ACCOUNT_CHANGES.some((field) => change[field] !== undefined), { message: `give at least one of ${ACCOUNT_CHANGES.join(', ')}`, path: ['displayName'] });
 export type AccountChange = z.infer<typeof accountChangeSchema>;

@@ -242,4 +242,32 @@ den Einstellungen Ihres Kontos:
 
 ${settingsPage}`,
   }),
+  completion: (to, { team, workflowName, projectTitle, subjectsDone, link, resultsPublic, settingsPage, unsubscribeLink }) => {
+    const done = `${subjectsDone} ${subjectsDone === 1 ? 'Objekt' : 'Objekte'} erledigt`;
+    const setting = team ? 'Mir schreiben, wenn ein Arbeitsablauf eines Projekts, das ich leite, abgeschlossen ist' : 'Mir schreiben, wenn ein Arbeitsablauf, in dem ich klassifiziert habe, abgeschlossen ist';
+    const body = team
+      ? `Der Arbeitsablauf „${workflowName}“ des Projekts „${projectTitle}“ auf Chorus, das Sie leiten, ist abgeschlossen: ${done}.
+Seine Ergebnisse ändern sich nicht mehr, solange er nicht wieder öffnet: Laden Sie sie auf der Seite des Arbeitsablaufs im
+Labor herunter:
+
+${link}`
+      : `Der Arbeitsablauf „${workflowName}“ des Projekts „${projectTitle}“ auf Chorus, in dem Sie klassifiziert haben, ist
+abgeschlossen: ${done}. Vielen Dank! Ihre Antworten sind Teil seiner Ergebnisse. ${resultsPublic ? 'Die Seite des Projekts, auf der Sie seine veröffentlichten Ergebnisse lesen können:' : 'Die Seite des Projekts:'}
+
+${link}`;
+    return {
+      subject: team ? `„${workflowName}“ von „${projectTitle}“ ist abgeschlossen` : `„${workflowName}“ von „${projectTitle}“ ist abgeschlossen: vielen Dank`,
+      text: `Guten Tag ${to.displayName},
+
+${body}
+
+Um diese Nachrichten abzubestellen, entfernen Sie das Häkchen bei „${setting}“ in den Einstellungen Ihres Kontos:
+
+${settingsPage}
+
+oder bestellen Sie sie sofort mit diesem Link ab:
+
+${unsubscribeLink}`,
+    };
+  },
 };

@@ -211,4 +211,31 @@ or untick "Mail me when volunteers report something in a project I moderate" in 
 
 ${settingsPage}`,
   }),
+  completion: (to, { team, workflowName, projectTitle, subjectsDone, link, resultsPublic, settingsPage, unsubscribeLink }) => {
+    const done = `${subjectsDone} ${subjectsDone === 1 ? 'subject' : 'subjects'}`;
+    const setting = team ? 'Mail me when a workflow of a project I research is complete' : 'Mail me when a workflow I classified in is complete';
+    const body = team
+      ? `The workflow "${workflowName}" of the project "${projectTitle}" on Chorus, which you research, is complete: ${done} done.
+Its results will not change unless it opens again: download them from the workflow's page in the lab:
+
+${link}`
+      : `The workflow "${workflowName}" of the project "${projectTitle}" on Chorus, in which you classified, is complete: ${done}
+done. Thank you: your answers are part of its results. ${resultsPublic ? "The project's page, where you can read its published results:" : "The project's page:"}
+
+${link}`;
+    return {
+      subject: team ? `"${workflowName}" of "${projectTitle}" is complete` : `"${workflowName}" of "${projectTitle}" is complete: thank you`,
+      text: `Hello ${to.displayName},
+
+${body}
+
+To stop these mails, untick "${setting}" in your account's settings:
+
+${settingsPage}
+
+or stop them at once with this link:
+
+${unsubscribeLink}`,
+    };
+  },
 };

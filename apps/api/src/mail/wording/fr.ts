@@ -236,4 +236,31 @@ votre compte :
 
 ${settingsPage}`,
   }),
+  completion: (to, { team, workflowName, projectTitle, subjectsDone, link, resultsPublic, settingsPage, unsubscribeLink }) => {
+    const done = `${subjectsDone} ${subjectsDone <= 1 ? 'sujet traité' : 'sujets traités'}`;
+    const setting = team ? 'M’écrire quand un flux de travail d’un projet que je mène est terminé' : 'M’écrire quand un flux de travail auquel j’ai contribué est terminé';
+    const body = team
+      ? `Le flux de travail « ${workflowName} » du projet « ${projectTitle} » sur Chorus, que vous menez, est terminé : ${done}.
+Ses résultats ne changeront plus, sauf s’il rouvre : téléchargez-les depuis la page du flux de travail dans le laboratoire :
+
+${link}`
+      : `Le flux de travail « ${workflowName} » du projet « ${projectTitle} » sur Chorus, auquel vous avez contribué, est
+terminé : ${done}. Merci ! Vos réponses font partie de ses résultats. ${resultsPublic ? 'La page du projet, où lire ses résultats publiés :' : 'La page du projet :'}
+
+${link}`;
+    return {
+      subject: team ? `« ${workflowName} » de « ${projectTitle} » est terminé` : `« ${workflowName} » de « ${projectTitle} » est terminé : merci !`,
+      text: `Bonjour ${to.displayName},
+
+${body}
+
+Pour ne plus recevoir ces messages, décochez « ${setting} » dans les réglages de votre compte :
+
+${settingsPage}
+
+ou arrêtez-les aussitôt avec ce lien :
+
+${unsubscribeLink}`,
+    };
+  },
 };

@@ -1,4 +1,4 @@
-import type { ApiKeyScope, Language, Notification, ProjectRole } from '@chorus/client';
+import type { ApiKeyScope, CommentNotification, Language, ProjectRole } from '@chorus/client';
 
 /** Whom an account's mail is to: its email, its name, and the language it is worded in (null: English). */
 export interface Addressee {
@@ -39,7 +39,7 @@ export interface NewsMail {
 /** A comment as a mail to someone it replies to or mentions tells it (`discussion_mails`): who, where, what, and where to stop. */
 export interface DiscussionMail {
   /** Why the reader is told: the comment replies to theirs, mentions them, calls their project's team (`@team`), or is new in a discussion they follow. */
-  kind: Notification['kind'];
+  kind: CommentNotification['kind'];
   authorName: string;
   projectTitle: string;
   /** Its opening, as plain text. */
@@ -66,6 +66,24 @@ export interface ReportsMail {
   unsubscribeLink: string;
 }
 
+/** A workflow's completion as a mail to one told of it tells it (`completion_mails`, `volunteer_completion_mails`), and where to stop. */
+export interface CompletionMail {
+  /** The reader researches the project (the mail leads to the workflow's downloads); else they classified in it. */
+  team: boolean;
+  workflowName: string;
+  projectTitle: string;
+  /** How many of its subjects were done (retired) when it completed. */
+  subjectsDone: number;
+  /** For the team, the workflow's downloads in the lab; for a volunteer, the project's page. */
+  link: string;
+  /** The project publishes its results: a volunteer reads them from its page. */
+  resultsPublic: boolean;
+  /** The account's settings, where the mails are turned off. */
+  settingsPage: string;
+  /** The one-click stop of these mails, without signing in. */
+  unsubscribeLink: string;
+}
+
 /** What a mail says. */
 export interface Words {
   subject: string;
@@ -87,6 +105,7 @@ export interface Wording {
   news(to: Addressee, news: NewsMail): Words;
   discussion(to: Addressee, comment: DiscussionMail): Words;
   reports(to: Addressee, reports: ReportsMail): Words;
+  completion(to: Addressee, completion: CompletionMail): Words;
 }
 
 /**

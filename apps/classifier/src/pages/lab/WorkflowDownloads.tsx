@@ -44,7 +44,7 @@ export function WorkflowDownloads({ workflow }: { workflow: WorkflowView }) {
     refused: () => ({ fields: {}, form: null }),
   });
   return (
-    <section className="lab-section" aria-labelledby="lab-downloads-heading">
+    <section className="lab-section" id="downloads" aria-labelledby="lab-downloads-heading">
       <h2 id="lab-downloads-heading">{t('lab.downloads.title')}</h2>
       <p>{t('lab.downloads.lead')}</p>
       {linked.length > 0 && (
