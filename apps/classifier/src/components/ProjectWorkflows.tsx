@@ -30,7 +30,7 @@ export function ProjectWorkflows({ project, progress = false, readable = [] }: {
   if (!open) {
     return (
       <>
-        <p className="muted">{t(project.status === 'paused' ? 'home.projectPaused' : 'home.projectFinished')}</p>
+        <p className="muted">{project.status === 'paused' ? t('home.projectPaused') : t('home.projectFinished')}</p>
         {done.length > 0 && (
           <ul className="workflow-list">
             {done.map((workflow) => (

@@ -230,7 +230,8 @@ function CollectedSubjects({ collection, heading }: { collection: Collection; he
   const left = kept.length;
   useEffect(() => {
     if (focusAt.current === null) return;
-    const card = left > 0 ? cards.current?.querySelectorAll<HTMLElement>(':scope > li')[Math.min(focusAt.current, left - 1)] : undefined;
+    const items = cards.current?.querySelectorAll<HTMLElement>(':scope > li');
+    const card = left > 0 ? items?.[Math.min(focusAt.current, left - 1)] : undefined;
     (card ?? heading.current)?.focus();
     focusAt.current = null;
   }, [left, heading]);
