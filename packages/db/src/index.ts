@@ -42,3 +42,4 @@ export {
   skillsReaggregationStarting,
   type ReaggregationRunRecorded,
 } from './reaggregations';
+export { recordSubjectEvents, recordWorkflowCompleted, waitingWebhookDeliveries } from './webhooks';

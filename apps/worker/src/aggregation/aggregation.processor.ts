@@ -4,13 +4,14 @@ import type { Job } from 'bullmq';
 import { AggregationService, type DrainReport } from './aggregation.service';
 import { LoggedWorkerHost } from '../jobs/logged-worker-host';
 import { CompletionService } from '../reaggregation/completion.service';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 
 type AggregationJob = Job<JobPayload<'aggregation', 'aggregate-workflow'>>;
 
 // Its queue and worker options: processorOf, in WorkerModule.
 @Injectable()
 export class AggregationProcessor extends LoggedWorkerHost {
-  constructor(private readonly aggregation: AggregationService, private readonly completion: CompletionService) {
+  constructor(private readonly aggregation: AggregationService, private readonly completion: CompletionService, private readonly webhooks: WebhookDeliveries) {
     super();
   }
 
@@ -23,6 +24,8 @@ export class AggregationProcessor extends LoggedWorkerHost {
     await this.aggregation.advanceSequenceFronts(job.data.workflowId, workflow);
     // The API also enqueues one when a workflow is finished or subjects are retired by hand: it may have completed, or opened again.
     await this.completion.reaggregateAfterDrain(job.data.workflowId, { retired, workflow });
+    // The retirements' (and a completion's) webhook deliveries, kept with them; one whose job is lost here the reconciler enqueues.
+    if (retired) await this.webhooks.enqueueWaiting();
     return { aggregated, retired, routedOut };
   }
 }

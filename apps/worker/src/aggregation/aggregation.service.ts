@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, effectsMet, findRetirement, needsChecking, pluralityStanding, reduceSubject } from '@chorus/consensus';
-import { byExcludedVolunteerSql, isUnlinked, routeSubject } from '@chorus/db';
+import { byExcludedVolunteerSql, isUnlinked, recordSubjectEvents, routeSubject } from '@chorus/db';
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, skillWeightedTasks, storedComparableConsensus } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
@@ -321,6 +321,7 @@ export class AggregationService {
       const routedOut = await this.routeByEffects(manager, written, saved);
       await this.saveStatuses(manager, written, saved);
       await this.flagLate(manager, written.flatMap((subject) => subject.late));
+      await this.keepRetirementEvents(manager, written);
       return { outcomes, routedOut, workflows: new Map([...workflowsAsRead(read), ...(again ? workflowsAsRead(again) : [])]) };
     });
   }
@@ -556,6 +557,15 @@ export class AggregationService {
       [JSON.stringify(rows)],
     );
     return new Set(written.map((row) => keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id })));
+  }
+
+  /** The `subject.retired` webhook deliveries of the subjects retiring now, in the transaction that retires them. */
+  private async keepRetirementEvents(manager: EntityManager, recomputed: Recomputed[]): Promise<void> {
+    const retiring = new Map<string, string[]>();
+    for (const { key, retirement } of recomputed) {
+      if (retirement?.decision.retire) retiring.set(key.workflowId, [...(retiring.get(key.workflowId) ?? []), key.subjectId]);
+    }
+    for (const [workflowId, subjectIds] of retiring) await recordSubjectEvents(manager, 'subject.retired', workflowId, subjectIds);
   }
 
   /** Marks classifications as given while retired, and takes them out of their subjects' counted classifications. */

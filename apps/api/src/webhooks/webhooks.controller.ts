@@ -1,0 +1,82 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { WEBHOOK_EVENTS, WEBHOOK_LIMITS, newWebhookSchema, webhookDeliveryPageSchema, webhookDeliverySchema, webhookListSchema, webhookViewSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
+import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
+import { AccessFirst, routeAccess } from '../projects/access-first';
+import { PROJECT_RESEARCHERS } from '../projects/project-access';
+import { type DeliveriesQuery, type WebhookEdit, type WebhookInput, deliveriesQuerySchema, webhookEditSchema, webhookInputSchema } from './dto/webhooks.dto';
+import { WebhooksService } from './webhooks.service';
+
+const RESEARCHERS = 'The project’s researchers (owner, collaborators, scientists) only: anyone else gets 403 (404 when the project is not public to them, as a draft is).';
+/** A webhook's routes (`webhooks/:id/…`), for its project's researchers, asked first. */
+const WEBHOOK_RESEARCHERS = routeAccess(WebhooksService, (webhooks, id, user) => webhooks.requireResearcher(id, user));
+const EVENTS = `\`events\`: one or more of ${WEBHOOK_EVENTS.map((event) => `\`${event}\``).join(', ')}`;
+const URL = `\`url\`: an http or https address, at most ${WEBHOOK_LIMITS.urlLength} characters, with no user name or password in it (422 at \`/url\` otherwise)`;
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller()
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post('projects/:id/webhooks')
+  @AccessFirst(PROJECT_RESEARCHERS)
+  @ApiOperation({
+    summary: 'Registers a webhook of the project: Chorus POSTs each event it receives to its address, signed with its secret, which this answer shows once.',
+    description: `Body: \`{ url, events }\`. ${URL}; ${EVENTS}. A project has at most ${WEBHOOK_LIMITS.perProject} webhooks (409 too-many-webhooks). ${RESEARCHERS}`,
+  })
+  @ApiZodBody(webhookInputSchema, 'Where to POST, and which events')
+  @ApiZodResponse(newWebhookSchema, { status: 201, description: 'Registered; its secret is in this answer only' })
+  createWebhook(@Param('id', uuidParam('id')) projectId: string, @Body(new ZodPipe(webhookInputSchema)) input: WebhookInput, @CurrentUser() user: AuthUser) {
+    return this.webhooks.create(projectId, input, user);
+  }
+
+  @Get('projects/:id/webhooks')
+  @AccessFirst(PROJECT_RESEARCHERS)
+  @ApiOperation({ summary: 'The project’s webhooks, oldest first (never their secrets).', description: RESEARCHERS })
+  @ApiZodResponse(webhookListSchema)
+  listWebhooks(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser) {
+    return this.webhooks.list(projectId, user);
+  }
+
+  @Patch('webhooks/:id')
+  @AccessFirst(WEBHOOK_RESEARCHERS)
+  @ApiOperation({ summary: 'Changes a webhook’s address, its events, or both; its secret stays.', description: `Body: \`{ url?, events? }\`, as when it was made. ${RESEARCHERS}` })
+  @ApiZodBody(webhookEditSchema, 'What changes')
+  @ApiZodResponse(webhookViewSchema, { description: 'The webhook as it is now' })
+  updateWebhook(@Param('id', uuidParam('id')) webhookId: string, @Body(new ZodPipe(webhookEditSchema)) input: WebhookEdit, @CurrentUser() user: AuthUser) {
+    return this.webhooks.update(webhookId, input, user);
+  }
+
+  @Delete('webhooks/:id')
+  @AccessFirst(WEBHOOK_RESEARCHERS)
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Deletes a webhook, and its deliveries: those not yet made are never made.', description: RESEARCHERS })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiProblemResponse()
+  async deleteWebhook(@Param('id', uuidParam('id')) webhookId: string, @CurrentUser() user: AuthUser): Promise<void> {
+    await this.webhooks.delete(webhookId, user);
+  }
+
+  @Post('webhooks/:id/ping')
+  @AccessFirst(WEBHOOK_RESEARCHERS)
+  @ApiOperation({ summary: 'Sends the webhook a test event (`ping`), whatever events it receives: its delivery, to follow in its deliveries.', description: RESEARCHERS })
+  @ApiZodResponse(webhookDeliverySchema, { status: 201, description: 'The test event’s delivery, waiting to be sent' })
+  pingWebhook(@Param('id', uuidParam('id')) webhookId: string, @CurrentUser() user: AuthUser) {
+    return this.webhooks.ping(webhookId, user);
+  }
+
+  @Get('webhooks/:id/deliveries')
+  @AccessFirst(WEBHOOK_RESEARCHERS)
+  @ApiOperation({
+    summary: 'The webhook’s deliveries, newest first, a page at a time: each event, its state, attempts, last status code or error.',
+    description: `Paging: \`limit\` (1 to ${WEBHOOK_LIMITS.deliveriesPerPage}, default 20); the answer’s \`next\`, when there are more, goes in \`after\`. ${RESEARCHERS}`,
+  })
+  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: WEBHOOK_LIMITS.deliveriesPerPage, default: 20 } })
+  @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
+  @ApiZodResponse(webhookDeliveryPageSchema)
+  listWebhookDeliveries(@Param('id', uuidParam('id')) webhookId: string, @Query(new ZodPipe(deliveriesQuerySchema, '/query')) query: DeliveriesQuery, @CurrentUser() user: AuthUser) {
+    return this.webhooks.deliveries(webhookId, query, user);
+  }
+}

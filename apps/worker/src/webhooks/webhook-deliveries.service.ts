@@ -1,0 +1,86 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { waitingWebhookDeliveries } from '@chorus/db';
+import { webhookDeliveryJob } from '@chorus/jobs';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { WEBHOOK_TIMEOUT_MS, type WebhookAnswer, WebhookSender, webhookSignature } from './webhook-sender';
+
+/** A delivery claimed for an attempt, with its webhook's address and secret. */
+interface ClaimedDelivery {
+  id: string;
+  event: string;
+  data: Record<string, unknown>;
+  created_at: Date;
+  url: string;
+  secret: string;
+}
+
+/** What an attempt came to: `none`, the delivery was delivered or given up on already (a job run again), or is gone with its webhook. */
+export type DeliveryOutcome = 'delivered' | 'failed' | 'none';
+
+/** An attempt that may succeed later (a network error, a timeout, 429 or 5xx): its job is retried with backoff. */
+export class WebhookRetry extends Error {}
+
+/** A claim outlives the longest attempt, so that one job run twice at once sends once. */
+const CLAIM = `now() + make_interval(secs => ${(WEBHOOK_TIMEOUT_MS * 6) / 1000})`;
+
+/** Whether an answer is worth another attempt: none at all, too many requests, or the receiver's own failure. */
+const retryable = (answer: WebhookAnswer) => 'error' in answer || answer.status === 429 || answer.status >= 500;
+
+/**
+ * Sends the deliveries kept in `webhook_deliveries`, one attempt per job run, each attempt counted on its row with its
+ * status or error. A delivery is claimed before it is sent and sent only if neither delivered nor given up on.
+ */
+@Injectable()
+export class WebhookDeliveries {
+  constructor(private readonly db: DataSource, private readonly sender: WebhookSender, @InjectQueue('webhooks') private readonly webhooks: Queue) {}
+
+  /** One attempt at the delivery; throws `WebhookRetry` when it is worth another and `last` is false. */
+  async attempt(deliveryId: string, last: boolean): Promise<DeliveryOutcome> {
+    const delivery = await this.claim(deliveryId);
+    if (!delivery) return 'none';
+    const timestamp = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({ id: delivery.id, event: delivery.event, createdAt: delivery.created_at, timestamp, data: delivery.data });
+    const answer = await this.sender.post(delivery.url, body, {
+      'Content-Type': 'application/json',
+      'User-Agent': 'Chorus-Webhooks',
+      'Chorus-Event': delivery.event,
+      'Chorus-Delivery': delivery.id,
+      'Chorus-Timestamp': String(timestamp),
+      'Chorus-Signature': webhookSignature(delivery.secret, body),
+    });
+    const ok = 'status' in answer && answer.status >= 200 && answer.status < 300;
+    const again = !ok && retryable(answer) && !last;
+    await this.db.query(
+      `UPDATE webhook_deliveries SET status_code = $2, error = $3, claimed_until = NULL,
+         delivered_at = CASE WHEN $4 THEN now() END, failed_at = CASE WHEN NOT $4 AND NOT $5 THEN now() END
+       WHERE id = $1`,
+      [delivery.id, 'status' in answer ? answer.status : null, 'error' in answer ? answer.error : ok ? null : `answered ${answer.status}`, ok, again],
+    );
+    if (again) throw new WebhookRetry(`delivery ${delivery.id}: ${'error' in answer ? answer.error : `answered ${answer.status}`}`);
+    return ok ? 'delivered' : 'failed';
+  }
+
+  /** Enqueues the deliveries waiting for a first attempt made at least `graceMs` ago (a job already there stays the one). How many. */
+  async enqueueWaiting(graceMs = 0): Promise<number> {
+    const ids = await waitingWebhookDeliveries(this.db, graceMs);
+    if (ids.length) await this.webhooks.addBulk(ids.map((id) => webhookDeliveryJob(id)));
+    return ids.length;
+  }
+
+  /** Claims the delivery for this attempt (and counts it); throws while another attempt holds it, to try again after. */
+  private async claim(deliveryId: string): Promise<ClaimedDelivery | undefined> {
+    const [[claimed]] = await this.db.query<[ClaimedDelivery[], number]>(
+      `UPDATE webhook_deliveries d SET attempts = d.attempts + 1, attempted_at = now(), claimed_until = ${CLAIM}
+       FROM webhooks h
+       WHERE d.id = $1 AND h.id = d.webhook_id AND d.delivered_at IS NULL AND d.failed_at IS NULL AND (d.claimed_until IS NULL OR d.claimed_until < now())
+       RETURNING d.id, d.event, d.data, d.created_at, h.url, h.secret`,
+      [deliveryId],
+    );
+    if (claimed) return claimed;
+    const [held]: { id: string }[] = await this.db.query('SELECT id FROM webhook_deliveries WHERE id = $1 AND delivered_at IS NULL AND failed_at IS NULL', [deliveryId]);
+    if (held) throw new WebhookRetry(`delivery ${deliveryId} is being attempted by another job`);
+    return undefined;
+  }
+}
