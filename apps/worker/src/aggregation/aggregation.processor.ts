@@ -24,8 +24,9 @@ export class AggregationProcessor extends LoggedWorkerHost {
     await this.aggregation.advanceSequenceFronts(job.data.workflowId, workflow);
     // The API also enqueues one when a workflow is finished or subjects are retired by hand: it may have completed, or opened again.
     await this.completion.reaggregateAfterDrain(job.data.workflowId, { retired, workflow });
-    // The retirements' (and a completion's) webhook deliveries, kept with them; one whose job is lost here the reconciler enqueues.
-    if (retired) await this.webhooks.enqueueWaiting();
+    // The webhook deliveries of the retirements and of a completion, kept with them (a drain that retires nothing may
+    // record a completion: a workflow finished); one whose job is lost here the reconciler enqueues.
+    await this.webhooks.enqueueWaiting();
     return { aggregated, retired, routedOut };
   }
 }

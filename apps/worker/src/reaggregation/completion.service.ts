@@ -33,13 +33,14 @@ export class CompletionService {
   ) {}
 
   /**
-   * Starts the run if the workflow completes now (`workflowCompleting`: told once, however often it is asked); a whole
-   * run already waiting or under way is the one. Whether it started one.
+   * Records the workflow's completion if it completes now (`workflowCompleting`: told once, however often it is asked,
+   * its webhooks told with it), and starts the run of one weighing by skill; a whole run already waiting or under way is
+   * the one. Whether it started one.
    */
   async reaggregateIfCompleting(workflowId: string): Promise<boolean> {
     const [workflow]: { version: number }[] = await this.db.query('SELECT version FROM workflows WHERE id = $1', [workflowId]);
-    if (!workflow || !weighsBySkill(await this.definitions.of(this.db.manager, workflowId, workflow.version))) return false;
-    return this.startIfCompleting(workflowId);
+    if (!workflow) return false;
+    return this.startIfCompleting(workflowId, weighsBySkill(await this.definitions.of(this.db.manager, workflowId, workflow.version)));
   }
 
   /**
@@ -51,31 +52,26 @@ export class CompletionService {
    */
   async reaggregateAfterDrain(workflowId: string, { retired, workflow }: Pick<DrainReport, 'retired' | 'workflow'>): Promise<boolean> {
     if (!workflow) return this.reaggregateIfCompleting(workflowId);
-    if (!weighsBySkill(workflow.definition)) return false;
     const mayHaveChanged = retired > 0 || (workflow.finished && !workflow.completionRecorded) || (!workflow.finished && workflow.completionRecorded);
-    return mayHaveChanged && this.startIfCompleting(workflowId);
+    return mayHaveChanged && this.startIfCompleting(workflowId, weighsBySkill(workflow.definition));
   }
 
   /**
-   * The sweep: starts the run of every workflow weighing by skill that is complete or finished and whose completion is
-   * not recorded (no drain asked, or the one that would have was lost). How many it started; one that fails stays owed
-   * and holds up no other. Safe to run at once with a drain or another sweep: the completion is recorded once
-   * (`workflowCompleting`).
+   * The sweep: records the completion of every workflow that is complete or finished and whose completion is not
+   * recorded (no drain asked, or the one that would have was lost), and starts the run of each weighing by skill. How
+   * many runs it started; one that fails stays owed and holds up no other. Safe to run at once with a drain or another
+   * sweep: the completion is recorded once (`workflowCompleting`).
    */
   async reaggregateCompleted(): Promise<number> {
     const unrecorded: { id: string; version: number; finished: boolean }[] = await this.db.query(
       `SELECT id, version, status = 'finished' AS finished FROM workflows WHERE completed_at IS NULL AND status <> 'draft'`,
     );
-    const bySkill = [];
-    for (const workflow of unrecorded) {
-      if (weighsBySkill(await this.definitions.of(this.db.manager, workflow.id, workflow.version))) bySkill.push(workflow);
-    }
-    const complete = await completeWorkflows(this.db, bySkill.filter((workflow) => !workflow.finished).map((workflow) => workflow.id));
+    const complete = await completeWorkflows(this.db, unrecorded.filter((workflow) => !workflow.finished).map((workflow) => workflow.id));
     let started = 0;
-    for (const { id, finished } of bySkill) {
+    for (const { id, version, finished } of unrecorded) {
       if (!finished && !complete.has(id)) continue;
       try {
-        if (await this.startIfCompleting(id)) started += 1;
+        if (await this.startIfCompleting(id, weighsBySkill(await this.definitions.of(this.db.manager, id, version)))) started += 1;
       } catch (error) {
         this.logger.warn(`the run on completion of workflow ${id} stays owed, for the next sweep: ${(error as Error).message}`);
       }
@@ -83,10 +79,10 @@ export class CompletionService {
     return started;
   }
 
-  private async startIfCompleting(workflowId: string): Promise<boolean> {
+  private async startIfCompleting(workflowId: string, bySkill: boolean): Promise<boolean> {
     // Owed in Postgres in the transaction that records the completion: should the queue not get the run, the reconciler starts it.
     const owed = await this.db.transaction(async (manager) => {
-      if (!(await workflowCompleting(manager, workflowId))) return false;
+      if (!(await workflowCompleting(manager, workflowId)) || !bySkill) return false;
       if (RUN_LIVE_STATES.has(await stateOfReaggregation(this.reaggregation, workflowId, 'all'))) return false;
       await requestReaggregation(manager, workflowId, null);
       return true;

@@ -25,8 +25,8 @@ export class WebhookRetry extends Error {}
 /** A claim outlives the longest attempt, so that one job run twice at once sends once. */
 const CLAIM = `now() + make_interval(secs => ${(WEBHOOK_TIMEOUT_MS * 6) / 1000})`;
 
-/** Whether an answer is worth another attempt: none at all, too many requests, or the receiver's own failure. */
-const retryable = (answer: WebhookAnswer) => 'error' in answer || answer.status === 429 || answer.status >= 500;
+/** Whether an answer is worth another attempt: none at all (but for an address refused), too many requests, or the receiver's own failure. */
+const retryable = (answer: WebhookAnswer) => ('error' in answer ? !answer.refused : answer.status === 429 || answer.status >= 500);
 
 /**
  * Sends the deliveries kept in `webhook_deliveries`, one attempt per job run, each attempt counted on its row with its

@@ -23,8 +23,11 @@ export function isPublicAddress(address: string): boolean {
   return !NOT_PUBLIC.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
 }
 
-/** What an attempt got: the receiver's status, or why there was none. */
-export type WebhookAnswer = { status: number } | { error: string };
+/** What an attempt got: the receiver's status, or why there was none (`refused`: an address not to be reached, never worth another attempt). */
+export type WebhookAnswer = { status: number } | { error: string; refused?: true };
+
+/** An address Chorus will not reach (`isPublicAddress`). */
+class AddressRefused extends Error {}
 
 /** The `Chorus-Signature` of a body: the hex HMAC-SHA256 of its raw bytes with the webhook's secret. */
 export function webhookSignature(secret: string, body: string): string {
@@ -43,7 +46,7 @@ export class WebhookSender {
   post(url: string, body: string, headers: Record<string, string>): Promise<WebhookAnswer> {
     const target = new URL(url);
     const host = target.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) && !this.mayReach(host)) return Promise.resolve({ error: `${host} is not a public address` });
+    if (isIP(host) && !this.mayReach(host)) return Promise.resolve({ error: `${host} is not a public address`, refused: true });
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve) => {
       const sent = request(target, { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }, lookup: this.checkedLookup }, (response) => {
@@ -52,7 +55,7 @@ export class WebhookSender {
         sent.destroy();
       });
       const timer = setTimeout(() => sent.destroy(new Error(`no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`)), WEBHOOK_TIMEOUT_MS);
-      sent.on('error', (error) => resolve({ error: error.message }));
+      sent.on('error', (error) => resolve(error instanceof AddressRefused ? { error: error.message, refused: true } : { error: error.message }));
       sent.on('close', () => clearTimeout(timer));
       sent.end(body);
     });
@@ -67,7 +70,7 @@ export class WebhookSender {
     lookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) return callback(error, []);
       const refused = addresses.find(({ address }) => !this.mayReach(address));
-      if (refused) return callback(new Error(`${hostname} resolves to ${refused.address}, not a public address`), []);
+      if (refused) return callback(new AddressRefused(`${hostname} resolves to ${refused.address}, not a public address`), []);
       if ((options as { all?: boolean }).all) return callback(null, addresses);
       callback(null, addresses[0].address, addresses[0].family);
     });

@@ -1,0 +1,131 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
+import { type WebhookReceiver, signedWith, startWebhookReceiver } from '../../../test/support/webhook-receiver';
+import { yesNoWorkflow } from '../../../test/support/workflows';
+import { WebhookDeliveries } from '../src/webhooks/webhook-deliveries.service';
+import type { WorkerConfig } from '../src/config/config';
+import { WebhookSender, isPublicAddress } from '../src/webhooks/webhook-sender';
+
+/**
+ * The worker POSTs each webhook delivery kept with a retirement (or a test event) to its address, signed with the
+ * webhook's secret; retries a 500 with the same delivery id; sends nothing for a change rolled back nor to a webhook
+ * that does not receive the event; gives up at once on a 4xx; and reaches no private address unless configured to.
+ */
+let stack: Stack;
+let receiver: WebhookReceiver;
+let worker: INestApplicationContext;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  worker = await stack.startWorker();
+  receiver = await startWebhookReceiver();
+});
+afterAll(async () => {
+  await receiver.stop();
+  await stack.stop();
+});
+
+const at = (path: string) => receiver.received.filter((event) => event.path === path);
+const classify = async (workflowId: string, subjectId: string) => {
+  const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  await guest.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+};
+
+it('POSTs a retirement signed, and after a 500 again with the same delivery id; nothing to a webhook not receiving it', async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'page-1' }], 1);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/retired'), events: ['subject.retired'] });
+  const other = await stack.client.createWebhook(projectId, { url: receiver.url('/unretired'), events: ['subject.unretired'] });
+  receiver.answers.push(500);
+  await classify(workflowId, idOf['page-1']!);
+  await until(async () => at('/retired').length >= 2, 'the retirement, sent twice');
+
+  const [first, second] = at('/retired');
+  for (const event of [first!, second!]) {
+    expect(signedWith(event, hook.secret)).toBe(true);
+    expect(event.headers['chorus-event']).toBe('subject.retired');
+    expect(event.headers['content-type']).toBe('application/json');
+  }
+  expect(second!.headers['chorus-delivery']).toBe(first!.headers['chorus-delivery']);
+  const body = JSON.parse(second!.body);
+  expect(body).toMatchObject({ id: first!.headers['chorus-delivery'], event: 'subject.retired', timestamp: Number(second!.headers['chorus-timestamp']) });
+  expect(body.data).toMatchObject({ projectId, workflowId, subjectId: idOf['page-1'], externalId: 'page-1', reason: 'count', consensus: { T0: { answer: 'yes', agreement: 1, votes: 1 } } });
+  expect(Date.parse(body.data.retiredAt)).not.toBeNaN();
+  expect(signedWith({ ...second!, body: second!.body.replace('page-1', 'page-2') }, hook.secret)).toBe(false);
+
+  await until(async () => (await stack.client.webhookDeliveries(hook.id)).deliveries[0]?.state === 'delivered', 'the delivery recorded');
+  expect((await stack.client.webhookDeliveries(hook.id)).deliveries).toMatchObject([{ event: 'subject.retired', state: 'delivered', attempts: 2, statusCode: 200, error: null }]);
+  expect((await stack.client.webhookDeliveries(other.id)).deliveries).toEqual([]);
+  expect(at('/unretired')).toEqual([]);
+});
+
+it('POSTs the completion of a workflow whose last subject retires', async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'last' }], 1);
+  await stack.client.createWebhook(projectId, { url: receiver.url('/completed'), events: ['workflow.completed'] });
+  await classify(workflowId, idOf.last!);
+  await until(async () => at('/completed').length > 0, 'the completion');
+  expect(at('/completed').map((event) => [event.headers['chorus-event'], JSON.parse(event.body).data])).toMatchObject([['workflow.completed', { projectId, workflowId, name: 'W', status: 'active' }]]);
+});
+
+it('sends a delivered event once however often its job runs', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }], 1);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/once'), events: ['subject.retired'] });
+  const ping = await stack.client.pingWebhook(hook.id);
+  await until(async () => (await stack.client.webhookDeliveries(hook.id)).deliveries[0]?.state === 'delivered', 'the test event delivered');
+  expect(await worker.get(WebhookDeliveries).attempt(ping.id, false)).toBe('none');
+  expect(at('/once')).toHaveLength(1);
+  expect(JSON.parse(at('/once')[0]!.body)).toMatchObject({ id: ping.id, event: 'ping', data: { projectId, webhookId: hook.id } });
+});
+
+it('sends nothing for a retirement rolled back', async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'kept' }, { externalId: 'undone' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/rolled-back'), events: ['subject.retired'] });
+  // The retirement of `undone` fails as it commits, after its delivery was kept in its transaction.
+  const trigger = `refuse_${randomUUID().replace(/-/g, '')}`;
+  await stack.db.query(`CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'rolled back by the test'; END $$`);
+  await stack.db.query(
+    `CREATE CONSTRAINT TRIGGER ${trigger} AFTER UPDATE ON subject_workflow_status DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+     WHEN (NEW.subject_id = '${idOf.undone}' AND NEW.retired_at IS NOT NULL) EXECUTE FUNCTION ${trigger}()`,
+  );
+  try {
+    await expect(stack.client.retireSubjects(workflowId, { subjectIds: [idOf.undone!], reason: 'Blank page' })).rejects.toMatchObject({ status: 500 });
+  } finally {
+    await stack.db.query(`DROP TRIGGER ${trigger} ON subject_workflow_status`);
+    await stack.db.query(`DROP FUNCTION ${trigger}()`);
+  }
+  await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.kept!], reason: 'Blank page' });
+  await until(async () => at('/rolled-back').length > 0, 'the retirement that committed');
+  expect(at('/rolled-back').map((event) => JSON.parse(event.body).data)).toMatchObject([{ subjectId: idOf.kept, reason: 'manual' }]);
+  expect((await stack.client.webhookDeliveries(hook.id)).deliveries).toHaveLength(1);
+});
+
+it('gives up at once on a 4xx answer', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/gone'), events: ['subject.retired'] });
+  receiver.answers.push(410);
+  await stack.client.pingWebhook(hook.id);
+  await until(async () => (await stack.client.webhookDeliveries(hook.id)).deliveries[0]?.state === 'failed', 'the delivery given up on');
+  expect((await stack.client.webhookDeliveries(hook.id)).deliveries).toMatchObject([{ state: 'failed', attempts: 1, statusCode: 410, error: 'answered 410' }]);
+  expect(at('/gone')).toHaveLength(1);
+});
+
+describe('without WEBHOOKS_ALLOW_PRIVATE_ADDRESSES', () => {
+  it('refuses loopback, private and link-local addresses, by name too, and sends nothing there', async () => {
+    const sender = new WebhookSender({ webhooksAllowPrivateAddresses: false } as WorkerConfig);
+    const byAddress = await sender.post(receiver.url('/private'), '{}', {});
+    expect(byAddress).toEqual({ error: '127.0.0.1 is not a public address', refused: true });
+    const byName = await sender.post(receiver.url('/private').replace('127.0.0.1', 'localhost'), '{}', {});
+    expect(byName).toMatchObject({ error: expect.stringMatching(/^localhost resolves to .*, not a public address$/), refused: true });
+    expect(at('/private')).toEqual([]);
+    // The stack's worker may (WEBHOOKS_ALLOW_PRIVATE_ADDRESSES=true).
+    expect(await new WebhookSender({ webhooksAllowPrivateAddresses: true } as WorkerConfig).post(receiver.url('/private'), '{}', {})).toEqual({ status: 200 });
+  });
+
+  it('tells public addresses from the others', () => {
+    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1']) {
+      expect([address, isPublicAddress(address)]).toEqual([address, false]);
+    }
+    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8']) expect([address, isPublicAddress(address)]).toEqual([address, true]);
+  });
+});

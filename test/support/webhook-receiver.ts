@@ -1,0 +1,44 @@
+import { createHmac } from 'node:crypto';
+import { type IncomingHttpHeaders, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A webhook POST as received: its path, headers and raw body. */
+export interface ReceivedEvent {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface WebhookReceiver {
+  /** Its address on 127.0.0.1, with `path` after it. */
+  url(path?: string): string;
+  received: ReceivedEvent[];
+  /** The statuses to answer the next requests with, in order; 200 once they run out. */
+  answers: number[];
+  stop(): Promise<void>;
+}
+
+/** A webhook receiver: a node:http server on 127.0.0.1 that keeps what it is sent. */
+export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  const received: ReceivedEvent[] = [];
+  const answers: number[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ path: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      response.writeHead(answers.shift() ?? 200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: (path = '/') => `http://127.0.0.1:${port}${path}`,
+    received,
+    answers,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Whether a received event is signed with `secret`, as the README tells receivers to check: the hex HMAC-SHA256 of the raw body. */
+export const signedWith = (event: ReceivedEvent, secret: string) => event.headers['chorus-signature'] === `sha256=${createHmac('sha256', secret).update(event.body).digest('hex')}`;
