@@ -28,6 +28,8 @@ export class WebhooksController {
   })
   @ApiZodBody(webhookInputSchema, 'Where to POST, and which events')
   @ApiZodResponse(newWebhookSchema, { status: 201, description: 'Registered; its secret is in this answer only' })
+  @ApiProblemResponse({ status: 409, description: `too-many-webhooks: the project has ${WEBHOOK_LIMITS.perProject} webhooks, delete one first` })
+  @ApiProblemResponse()
   createWebhook(@Param('id', uuidParam('id')) projectId: string, @Body(new ZodPipe(webhookInputSchema)) input: WebhookInput, @CurrentUser() user: AuthUser) {
     return this.webhooks.create(projectId, input, user);
   }
