@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { type WebhookReceiver, signedWith, startWebhookReceiver } from '../../../test/support/webhook-receiver';
-import { yesNoWorkflow } from '../../../test/support/workflows';
+import { voteWorkflow, yesNoWorkflow } from '../../../test/support/workflows';
 import { WebhookDeliveries } from '../src/webhooks/webhook-deliveries.service';
 import type { WorkerConfig } from '../src/config/config';
 import { WebhookSender, isPublicAddress } from '../src/webhooks/webhook-sender';
@@ -60,10 +60,10 @@ it('POSTs a retirement signed, and after a 500 again with the same delivery id; 
   expect(at('/unretired')).toEqual([]);
 });
 
-it('POSTs the completion of a workflow whose last subject retires', async () => {
-  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'last' }], 1);
+it('POSTs the completion of a workflow whose last subject retires, one that weighs no skill too', async () => {
+  const { projectId, workflowId, subjectIds } = await voteWorkflow(stack, 1, 1, 'vote');
   await stack.client.createWebhook(projectId, { url: receiver.url('/completed'), events: ['workflow.completed'] });
-  await classify(workflowId, idOf.last!);
+  await classify(workflowId, subjectIds[0]!);
   await until(async () => at('/completed').length > 0, 'the completion');
   expect(at('/completed').map((event) => [event.headers['chorus-event'], JSON.parse(event.body).data])).toMatchObject([['workflow.completed', { projectId, workflowId, name: 'W', status: 'active' }]]);
 });
