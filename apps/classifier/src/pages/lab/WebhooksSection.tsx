@@ -19,6 +19,8 @@ import { useResult } from '../../lib/useResult';
 
 /** How many of a webhook's last deliveries the lab shows. */
 const DELIVERIES_SHOWN = 10;
+/** Each event's key in the message catalogue (`lab.webhooks.event.<key>`). */
+const EVENT_KEYS = { 'subject.retired': 'subjectRetired', 'subject.unretired': 'subjectUnretired', 'workflow.completed': 'workflowCompleted' } as const satisfies Record<WebhookEventName, string>;
 
 /**
  * The project's webhooks, for its researchers: the addresses Chorus POSTs events to, each with its events, a test
@@ -115,7 +117,7 @@ function AddWebhook({ projectId, onAdded }: { projectId: string; onAdded: (webho
           <CheckboxField
             key={event}
             id={`lab-webhook-event-${event.replace('.', '-')}`}
-            label={t(`lab.webhooks.event.${event}`)}
+            label={t(`lab.webhooks.event.${EVENT_KEYS[event]}`)}
             checked={chosen.includes(event)}
             onChange={(change) => toggle(event, change.target.checked)}
           />
@@ -169,7 +171,7 @@ function WebhookEntry({ webhook, onDeleted }: { webhook: WebhookView; onDeleted:
       <h3 id={headingId}>
         <code>{webhook.url}</code>
       </h3>
-      <p className="muted">{t('lab.webhooks.receives', { events: webhook.events.map((event) => t(`lab.webhooks.event.${event}`)).join(t('app.semicolon')) })}</p>
+      <p className="muted">{t('lab.webhooks.receives', { events: webhook.events.map((event) => t(`lab.webhooks.event.${EVENT_KEYS[event]}`)).join(t('app.semicolon')) })}</p>
       <ErrorAlert problem={problem} />
       <div className="lab-actions">
         <button type="button" className="button button-secondary" aria-disabled={pinging || undefined} onClick={() => void ping()}>
