@@ -1,4 +1,4 @@
-import { WEBHOOK_LIMITS } from '@chorus/client';
+import { type NewWebhook, WEBHOOK_LIMITS } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { newAccount, newMember } from '../../../test/support/accounts';
 import { refusal } from '../../../test/support/requests';
@@ -37,6 +37,29 @@ describe('a project’s webhooks', () => {
     await stack.client.deleteWebhook(made.id);
     expect((await stack.client.webhooks(projectId)).webhooks).toEqual([]);
     await refusal(stack.client.deleteWebhook(made.id), { status: 404, pointers: ['/params/id'] });
+  });
+
+  it('are registered once under an Idempotency-Key: a retry is refused 409 naming the webhook, never its secret again', async () => {
+    const projectId = await project('Retried');
+    const register = () =>
+      fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/webhooks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.client.token}`, 'content-type': 'application/json', 'idempotency-key': 'register-hook-1' },
+        body: JSON.stringify({ url: 'https://example.org/retried', events: ['subject.retired'] }),
+      });
+    const first = await register();
+    expect(first.status).toBe(201);
+    const made = (await first.json()) as NewWebhook;
+    const retry = await register();
+    expect(retry.status).toBe(409);
+    const refused = (await retry.json()) as { errors: unknown };
+    expect(refused).toMatchObject({ type: 'urn:chorus:problem:webhook-already-made', webhook: { id: made.id, url: 'https://example.org/retried' } });
+    expect(refused.errors).toEqual([{ pointer: '/headers/idempotency-key', message: expect.stringContaining(made.id) }]);
+    expect(JSON.stringify(refused)).not.toContain(made.secret);
+    expect((await stack.client.webhooks(projectId)).webhooks.map((webhook) => webhook.id)).toEqual([made.id]);
+    const kept = JSON.stringify((await stack.db.query('SELECT response FROM idempotent_requests')).rows);
+    expect(kept).toContain(made.id);
+    expect(kept).not.toContain(made.secret);
   });
 
   it('refuse an address that is not http or https, holds credentials or is too long, and an unknown event, naming the field', async () => {

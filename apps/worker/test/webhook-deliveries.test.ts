@@ -19,7 +19,8 @@ let worker: INestApplicationContext;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false });
-  worker = await stack.startWorker();
+  // The reconciler looks often, for the deliveries whose job was lost.
+  worker = await stack.startWorker({ reconcileEveryMs: 500, reconcileGraceMs: 0 });
   receiver = await startWebhookReceiver();
 });
 afterAll(async () => {
@@ -28,6 +29,8 @@ afterAll(async () => {
 });
 
 const at = (path: string) => receiver.received.filter((event) => event.path === path);
+const deliveriesOf = async (webhookId: string) => (await stack.client.webhookDeliveries(webhookId)).deliveries;
+const settled = async (webhookId: string) => (await deliveriesOf(webhookId)).every((delivery) => delivery.state !== 'waiting');
 const classify = async (workflowId: string, subjectId: string) => {
   const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
   await guest.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
@@ -73,7 +76,7 @@ it('sends a delivered event once however often its job runs', async () => {
   const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/once'), events: ['subject.retired'] });
   const ping = await stack.client.pingWebhook(hook.id);
   await until(async () => (await stack.client.webhookDeliveries(hook.id)).deliveries[0]?.state === 'delivered', 'the test event delivered');
-  expect(await worker.get(WebhookDeliveries).attempt(ping.id, false)).toBe('none');
+  expect(await worker.get(WebhookDeliveries).attempt(ping.id)).toBe('none');
   expect(at('/once')).toHaveLength(1);
   expect(JSON.parse(at('/once')[0]!.body)).toMatchObject({ id: ping.id, event: 'ping', data: { projectId, webhookId: hook.id } });
 });
@@ -110,7 +113,79 @@ it('gives up at once on a 4xx answer', async () => {
   expect(at('/gone')).toHaveLength(1);
 });
 
+it('POSTs an unretirement, and the retirement of each subject of a set retired whole', async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'a' }, { externalId: 'b' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/set'), events: ['subject.retired', 'subject.unretired'] });
+  const [subjectSetId] = (await stack.client.getWorkflow(workflowId)).subjectSetIds;
+  await stack.client.retireSubjects(workflowId, { subjectSetId: subjectSetId!, reason: 'Done with it' });
+  await until(async () => at('/set').length >= 2, 'both retirements');
+  await stack.client.unretireSubjects(workflowId, { subjectIds: [idOf.a!], reason: 'Retired by mistake' });
+  await until(async () => at('/set').length >= 3, 'the unretirement');
+  const sent = at('/set').map((event) => [event.headers['chorus-event'], JSON.parse(event.body).data]);
+  expect(sent.slice(0, 2).map(([, data]) => data.subjectId).sort()).toEqual([idOf.a, idOf.b].sort());
+  expect(sent.slice(0, 2).map(([event]) => event)).toEqual(['subject.retired', 'subject.retired']);
+  expect(sent[2]).toMatchObject(['subject.unretired', { projectId, workflowId, subjectId: idOf.a, externalId: 'a' }]);
+  expect(Date.parse(sent[2]![1].unretiredAt)).not.toBeNaN();
+  await until(() => settled(hook.id), 'the deliveries recorded');
+});
+
+it('follows no redirect: a 3xx is given up on, its Location never asked', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/moved'), events: ['subject.retired'] });
+  receiver.answers.push(302);
+  receiver.location = receiver.url('/elsewhere');
+  try {
+    await stack.client.pingWebhook(hook.id);
+    await until(() => settled(hook.id), 'the delivery given up on');
+  } finally {
+    receiver.location = undefined;
+  }
+  expect(await deliveriesOf(hook.id)).toMatchObject([{ state: 'failed', attempts: 1, statusCode: 302 }]);
+  expect(at('/moved')).toHaveLength(1);
+  expect(at('/elsewhere')).toEqual([]);
+});
+
+it('tries again after a 429 and a timeout', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/busy'), events: ['subject.retired'] });
+  receiver.answers.push(429, 'no answer');
+  await stack.client.pingWebhook(hook.id);
+  await until(async () => (await deliveriesOf(hook.id))[0]?.state === 'delivered', 'the delivery, at the third attempt');
+  expect(await deliveriesOf(hook.id)).toMatchObject([{ state: 'delivered', attempts: 3, statusCode: 200, error: null }]);
+  expect(at('/busy').map((event) => event.headers['chorus-delivery'])).toEqual(Array(3).fill(at('/busy')[0]!.headers['chorus-delivery']));
+});
+
+it('sends, by its reconciler, a delivery whose job was lost after some attempts, once its last attempt\'s hold lapsed', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/lost'), events: ['subject.retired'] });
+  // As a worker that died mid-send leaves it, its job gone: two attempts made, the last one's hold lapsed.
+  const { rows } = await stack.db.query(
+    `INSERT INTO webhook_deliveries (webhook_id, event, data, attempts, attempted_at, claimed_until, created_at)
+     VALUES ($1, 'ping', $2, 2, now() - interval '1 minute', now() - interval '30 seconds', now() - interval '2 minutes') RETURNING id`,
+    [hook.id, { projectId, webhookId: hook.id }],
+  );
+  await until(async () => (await deliveriesOf(hook.id))[0]?.state === 'delivered', 'the lost delivery, sent by the reconciler');
+  expect(await deliveriesOf(hook.id)).toMatchObject([{ id: rows[0].id, state: 'delivered', attempts: 3 }]);
+  expect(at('/lost').map((event) => event.headers['chorus-delivery'])).toEqual([rows[0].id]);
+});
+
 describe('without WEBHOOKS_ALLOW_PRIVATE_ADDRESSES', () => {
+  it('gives a delivery to a private address up on at its first attempt', async () => {
+    await stack.stopWorker();
+    worker = await stack.startWorker({ webhooksAllowPrivateAddresses: false });
+    try {
+      const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+      const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/inside'), events: ['subject.retired'] });
+      await stack.client.pingWebhook(hook.id);
+      await until(() => settled(hook.id), 'the delivery given up on');
+      expect(await deliveriesOf(hook.id)).toMatchObject([{ state: 'failed', attempts: 1, statusCode: null, error: '127.0.0.1 is not a public address' }]);
+      expect(at('/inside')).toEqual([]);
+    } finally {
+      await stack.stopWorker();
+      worker = await stack.startWorker({ reconcileEveryMs: 500, reconcileGraceMs: 0 });
+    }
+  });
+
   it('refuses loopback, private and link-local addresses, by name too, and sends nothing there', async () => {
     const sender = new WebhookSender({ webhooksAllowPrivateAddresses: false } as WorkerConfig);
     const byAddress = await sender.post(receiver.url('/private'), '{}', {});

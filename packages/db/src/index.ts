@@ -42,4 +42,4 @@ export {
   skillsReaggregationStarting,
   type ReaggregationRunRecorded,
 } from './reaggregations';
-export { recordSubjectEvents, recordWorkflowCompleted, waitingWebhookDeliveries } from './webhooks';
+export { recordSubjectEvents, recordWorkflowCompleted, waitingCompletionDeliveries, waitingWebhookDeliveries } from './webhooks';

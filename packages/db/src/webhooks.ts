@@ -37,15 +37,34 @@ export async function recordWorkflowCompleted(manager: DataSource | EntityManage
   );
 }
 
-/**
- * The deliveries kept at least `graceMs` ago and waiting for their first attempt (their job may have been lost: Redis
- * away, a process ended), oldest first.
- */
-export async function waitingWebhookDeliveries(db: DataSource | EntityManager, graceMs: number, limit = 1000): Promise<string[]> {
+/** The deliveries of the workflow's completion waiting for their first attempt: those a completion just recorded. */
+export async function waitingCompletionDeliveries(db: DataSource | EntityManager, workflowId: string): Promise<string[]> {
   const rows: { id: string }[] = await db.query(
-    `SELECT id FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL AND attempts = 0
-       AND created_at <= now() - make_interval(secs => $1::float8 / 1000) ORDER BY created_at LIMIT $2`,
-    [graceMs, limit],
+    `SELECT d.id FROM webhook_deliveries d JOIN workflows w ON w.id = $1 JOIN webhooks h ON h.id = d.webhook_id AND h.project_id = w.project_id
+     WHERE d.event = 'workflow.completed' AND d.delivered_at IS NULL AND d.failed_at IS NULL AND d.attempts = 0 AND d.data->>'workflowId' = $1::text`,
+    [workflowId],
   );
   return rows.map((row) => row.id);
+}
+
+/** A delivery to enqueue again: its id and the attempts made at it. */
+export interface DeliveryToEnqueue {
+  id: string;
+  attempts: number;
+}
+
+/**
+ * The deliveries neither delivered nor given up on whose job may have been lost (Redis away, a process ended, its
+ * attempts spent on a worker that died), oldest first: kept at least `graceMs` ago and never attempted, or last
+ * attempted longer ago than `graceMs` and the longest backoff (`WEBHOOK_LONGEST_BACKOFF_MS`), no attempt holding them.
+ */
+export async function waitingWebhookDeliveries(db: DataSource | EntityManager, graceMs: number, longestBackoffMs: number, limit = 1000): Promise<DeliveryToEnqueue[]> {
+  return db.query(
+    `SELECT id, attempts FROM webhook_deliveries
+     WHERE delivered_at IS NULL AND failed_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+       AND CASE WHEN attempts = 0 THEN created_at <= now() - make_interval(secs => $1::float8 / 1000)
+                ELSE attempted_at <= now() - make_interval(secs => ($1::float8 + $2::float8) / 1000) END
+     ORDER BY created_at LIMIT $3`,
+    [graceMs, longestBackoffMs, limit],
+  );
 }

@@ -61,15 +61,24 @@ export const defaultJobOptions: DefaultJobOptions = {
 /** An aggregation job drains one workflow; these many workflows are drained at once. */
 export const workerConcurrency: Record<QueueName, number> = { aggregation: 4, reaggregation: 1, maintenance: 1, webhooks: 4 };
 
-/** Attempts at a webhook delivery, the first included: retried after 1, 2, 4 and 8 s. */
+/** Attempts at a webhook delivery, the first included, counted on its row: retried after 1, 2, 4 and 8 s. */
 export const WEBHOOK_ATTEMPTS = 5;
+const WEBHOOK_BACKOFF_MS = 1000;
+/** The longest wait between two attempts at a delivery (its job's backoff before the last). */
+export const WEBHOOK_LONGEST_BACKOFF_MS = WEBHOOK_BACKOFF_MS * 2 ** (WEBHOOK_ATTEMPTS - 2);
 
 /**
- * One job per webhook delivery, its id the delivery's: enqueued again (by the reconciler, after Redis was away), it is
- * the same job; run again, it finds the delivery delivered or given up on, and sends nothing.
+ * One job per webhook delivery and attempts made (`attempts`, as its row counts them), its id the delivery's and those:
+ * enqueued again (by the reconciler, after Redis was away) it is the same job; a job lost after some attempts (its
+ * worker gone, its own attempts spent) is followed by another under the next id. Run again, it finds the delivery
+ * delivered or given up on, and sends nothing.
  */
-export function webhookDeliveryJob(deliveryId: string): { name: 'deliver-webhook'; data: JobPayload<'webhooks', 'deliver-webhook'>; opts: JobsOptions } {
-  return { name: 'deliver-webhook', data: { deliveryId }, opts: { jobId: `delivery-${deliveryId}`, attempts: WEBHOOK_ATTEMPTS, backoff: { type: 'exponential', delay: 1000 } } };
+export function webhookDeliveryJob(deliveryId: string, attempts = 0): { name: 'deliver-webhook'; data: JobPayload<'webhooks', 'deliver-webhook'>; opts: JobsOptions } {
+  return {
+    name: 'deliver-webhook',
+    data: { deliveryId },
+    opts: { jobId: `delivery-${deliveryId}-${attempts}`, attempts: WEBHOOK_ATTEMPTS, backoff: { type: 'exponential', delay: WEBHOOK_BACKOFF_MS } },
+  };
 }
 
 /**

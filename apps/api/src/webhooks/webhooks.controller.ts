@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } 
 import { WEBHOOK_EVENTS, WEBHOOK_LIMITS, newWebhookSchema, webhookDeliveryPageSchema, webhookDeliverySchema, webhookListSchema, webhookViewSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
+import { IdempotentCreate } from '../idempotent-requests/idempotent-requests';
 import { AccessFirst, routeAccess } from '../projects/access-first';
 import { PROJECT_RESEARCHERS } from '../projects/project-access';
 import { type DeliveriesQuery, type WebhookEdit, type WebhookInput, deliveriesQuerySchema, webhookEditSchema, webhookInputSchema } from './dto/webhooks.dto';
@@ -28,7 +29,11 @@ export class WebhooksController {
   })
   @ApiZodBody(webhookInputSchema, 'Where to POST, and which events')
   @ApiZodResponse(newWebhookSchema, { status: 201, description: 'Registered; its secret is in this answer only' })
-  @ApiProblemResponse({ status: 409, description: `too-many-webhooks: the project has ${WEBHOOK_LIMITS.perProject} webhooks, delete one first` })
+  @IdempotentCreate('webhook', 'is refused with 409 `urn:chorus:problem:webhook-already-made`, naming the webhook the first request made (`webhook`: its id, address and events), never its secret again, and makes no second webhook')
+  @ApiProblemResponse({
+    status: 409,
+    description: `too-many-webhooks: the project has ${WEBHOOK_LIMITS.perProject} webhooks, delete one first; webhook-already-made: a retry under the Idempotency-Key of a webhook made already (\`webhook\` names it; its secret is not shown again); request-in-progress: a retry while the first is still being handled`,
+  })
   @ApiProblemResponse()
   createWebhook(@Param('id', uuidParam('id')) projectId: string, @Body(new ZodPipe(webhookInputSchema)) input: WebhookInput, @CurrentUser() user: AuthUser) {
     return this.webhooks.create(projectId, input, user);

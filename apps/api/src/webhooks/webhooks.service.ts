@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound, validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
+import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
 import { type DeliveriesQuery, type WebhookEdit, type WebhookInput, deliveryCursor } from './dto/webhooks.dto';
@@ -45,6 +46,21 @@ const tooManyWebhooks = () =>
     'too-many-webhooks',
   );
 
+/**
+ * A retry of a webhook's registration under the same `Idempotency-Key`: refused, naming the webhook the first request
+ * made, since its secret is answered once only and a second webhook is not what the retry meant.
+ */
+const alreadyMade = (webhook: WebhookRow) => {
+  const refused = new ProblemException(
+    409,
+    `A webhook was already registered with this Idempotency-Key (id ${webhook.id}, ${webhook.url}). Its secret was answered once, to the request that made it, so it is not shown again and no second webhook was made: use the secret that request was answered with, or, if it was lost, delete that webhook (DELETE /api/v1/webhooks/${webhook.id}) and register another with a fresh Idempotency-Key.`,
+    [{ pointer: '/headers/idempotency-key', message: `already registered the webhook ${webhook.id}, whose secret is not shown again; send a fresh key to register another` }],
+    'webhook-already-made',
+  );
+  refused.body.webhook = viewOf(webhook);
+  return refused;
+};
+
 /** A project's webhooks: made (their secret shown once), listed, changed, deleted, tested; and their deliveries. */
 @Injectable()
 export class WebhooksService {
@@ -52,6 +68,7 @@ export class WebhooksService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: ProjectAccess,
     private readonly jobs: JobProducer,
+    private readonly idempotentRequests: IdempotentRequests,
   ) {}
 
   /** A new webhook with its secret; the project's row is locked while its webhooks are counted, so that two at once cannot pass the cap. */
@@ -69,6 +86,7 @@ export class WebhooksService {
         secret,
         user.id,
       ]);
+      await this.idempotentRequests.keepAnswerIn(manager, { body: null, refusal: alreadyMade(made!).body });
       return made!;
     });
     return { ...viewOf(row), secret };

@@ -76,8 +76,8 @@ export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicat
         if (stamped) this.logger.log(`reconciler stamped the classifications of ${stamped} deleted accounts that were owed theirs`);
         const completed = await this.completion.reaggregateCompleted();
         if (completed) this.logger.log(`reconciler started the run on completion of ${completed} workflows that no aggregation had found complete`);
-        const deliveries = await this.webhooks.enqueueWaiting(this.config.reconcileGraceMs);
-        if (deliveries) this.logger.log(`reconciler enqueued ${deliveries} webhook deliveries that waited for their first attempt`);
+        const deliveries = await this.webhooks.enqueueLost(this.config.reconcileGraceMs);
+        if (deliveries) this.logger.log(`reconciler enqueued ${deliveries} webhook deliveries whose job was lost`);
         return enqueued + owed + stamped + completed + deliveries;
       }
       case 'estimate-skills':

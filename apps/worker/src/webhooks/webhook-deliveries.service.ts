@@ -1,7 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
-import { waitingWebhookDeliveries } from '@chorus/db';
-import { webhookDeliveryJob } from '@chorus/jobs';
+import { Injectable, Logger } from '@nestjs/common';
+import { waitingCompletionDeliveries, waitingWebhookDeliveries } from '@chorus/db';
+import { WEBHOOK_ATTEMPTS, WEBHOOK_LONGEST_BACKOFF_MS, webhookDeliveryJob } from '@chorus/jobs';
+import { throttledWarning } from '@chorus/runtime';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { WEBHOOK_TIMEOUT_MS, type WebhookAnswer, WebhookSender, webhookSignature } from './webhook-sender';
@@ -14,10 +15,14 @@ interface ClaimedDelivery {
   created_at: Date;
   url: string;
   secret: string;
+  attempts: number;
 }
 
-/** What an attempt came to: `none`, the delivery was delivered or given up on already (a job run again), or is gone with its webhook. */
-export type DeliveryOutcome = 'delivered' | 'failed' | 'none';
+/**
+ * What an attempt came to: `none`, the delivery was delivered or given up on already (a job run again), or is gone with
+ * its webhook; `heldUntil`, another attempt holds it until then (a job run twice, or a worker that died mid-send).
+ */
+export type DeliveryOutcome = 'delivered' | 'failed' | 'none' | { heldUntil: Date };
 
 /** An attempt that may succeed later (a network error, a timeout, 429 or 5xx): its job is retried with backoff. */
 export class WebhookRetry extends Error {}
@@ -34,12 +39,16 @@ const retryable = (answer: WebhookAnswer) => ('error' in answer ? !answer.refuse
  */
 @Injectable()
 export class WebhookDeliveries {
+  private readonly logger = new Logger(WebhookDeliveries.name);
+  private readonly warnOfFailedAdd = throttledWarning((message) => this.logger.warn(message));
+
   constructor(private readonly db: DataSource, private readonly sender: WebhookSender, @InjectQueue('webhooks') private readonly webhooks: Queue) {}
 
-  /** One attempt at the delivery; throws `WebhookRetry` when it is worth another and `last` is false. */
-  async attempt(deliveryId: string, last: boolean): Promise<DeliveryOutcome> {
+  /** One attempt at the delivery; throws `WebhookRetry` when it is worth another and it was not the delivery's last (`WEBHOOK_ATTEMPTS`). */
+  async attempt(deliveryId: string): Promise<DeliveryOutcome> {
     const delivery = await this.claim(deliveryId);
-    if (!delivery) return 'none';
+    if (!delivery || 'heldUntil' in delivery) return delivery ?? 'none';
+    const last = delivery.attempts >= WEBHOOK_ATTEMPTS;
     const timestamp = Math.floor(Date.now() / 1000);
     const body = JSON.stringify({ id: delivery.id, event: delivery.event, createdAt: delivery.created_at, timestamp, data: delivery.data });
     const answer = await this.sender.post(delivery.url, body, {
@@ -62,25 +71,48 @@ export class WebhookDeliveries {
     return ok ? 'delivered' : 'failed';
   }
 
-  /** Enqueues the deliveries waiting for a first attempt made at least `graceMs` ago (a job already there stays the one). How many. */
-  async enqueueWaiting(graceMs = 0): Promise<number> {
-    const ids = await waitingWebhookDeliveries(this.db, graceMs);
-    if (ids.length) await this.webhooks.addBulk(ids.map((id) => webhookDeliveryJob(id)));
-    return ids.length;
+  /**
+   * Asks for the deliveries kept by a commit to be sent. Should Redis not take them, the reconciler enqueues them later
+   * (they wait in `webhook_deliveries`): so this never fails.
+   */
+  async enqueue(deliveryIds: readonly string[]): Promise<void> {
+    if (!deliveryIds.length) return;
+    try {
+      await this.webhooks.addBulk(deliveryIds.map((id) => webhookDeliveryJob(id)));
+    } catch (error) {
+      this.warnOfFailedAdd(`could not enqueue ${deliveryIds.length} webhook deliveries (${(error as Error).message}); the reconciler will`);
+    }
   }
 
-  /** Claims the delivery for this attempt (and counts it); throws while another attempt holds it, to try again after. */
-  private async claim(deliveryId: string): Promise<ClaimedDelivery | undefined> {
+  /** Enqueues the deliveries of the workflow's completion that wait for their first attempt (`enqueue`: never fails). */
+  async enqueueCompletionOf(workflowId: string): Promise<void> {
+    await this.enqueue(await waitingCompletionDeliveries(this.db, workflowId));
+  }
+
+  /**
+   * Enqueues the deliveries whose job may have been lost (`waitingWebhookDeliveries`), each under the id of its
+   * attempts made, so that one still queued stays the one. How many.
+   */
+  async enqueueLost(graceMs: number): Promise<number> {
+    const lost = await waitingWebhookDeliveries(this.db, graceMs, WEBHOOK_LONGEST_BACKOFF_MS);
+    if (lost.length) await this.webhooks.addBulk(lost.map(({ id, attempts }) => webhookDeliveryJob(id, attempts)));
+    return lost.length;
+  }
+
+  /** Claims the delivery for this attempt (and counts it); while another attempt holds it, when that hold lapses. */
+  private async claim(deliveryId: string): Promise<ClaimedDelivery | { heldUntil: Date } | undefined> {
     const [[claimed]] = await this.db.query<[ClaimedDelivery[], number]>(
       `UPDATE webhook_deliveries d SET attempts = d.attempts + 1, attempted_at = now(), claimed_until = ${CLAIM}
        FROM webhooks h
        WHERE d.id = $1 AND h.id = d.webhook_id AND d.delivered_at IS NULL AND d.failed_at IS NULL AND (d.claimed_until IS NULL OR d.claimed_until < now())
-       RETURNING d.id, d.event, d.data, d.created_at, h.url, h.secret`,
+       RETURNING d.id, d.event, d.data, d.created_at, d.attempts, h.url, h.secret`,
       [deliveryId],
     );
     if (claimed) return claimed;
-    const [held]: { id: string }[] = await this.db.query('SELECT id FROM webhook_deliveries WHERE id = $1 AND delivered_at IS NULL AND failed_at IS NULL', [deliveryId]);
-    if (held) throw new WebhookRetry(`delivery ${deliveryId} is being attempted by another job`);
-    return undefined;
+    const [held]: { claimed_until: Date }[] = await this.db.query(
+      'SELECT claimed_until FROM webhook_deliveries WHERE id = $1 AND delivered_at IS NULL AND failed_at IS NULL AND claimed_until >= now()',
+      [deliveryId],
+    );
+    return held ? { heldUntil: held.claimed_until } : undefined;
   }
 }
