@@ -84,17 +84,19 @@ describe('a project’s webhooks', () => {
     expect((await stack.client.webhooks(projectId)).webhooks).toHaveLength(WEBHOOK_LIMITS.perProject);
   });
 
-  it('are their project’s researchers’ only: a volunteer, a moderator and another project’s researcher are refused', async () => {
+  it('are their project’s owner’s and collaborators’ only: a scientist, a volunteer, a moderator and another project’s collaborator are refused', async () => {
     const projectId = await project('Private hooks');
     const made = await stack.client.createWebhook(projectId, { url: 'https://example.org/x', events: ['subject.retired'] });
-    const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
-    expect((await scientist.client.webhooks(projectId)).webhooks.map((webhook) => webhook.id)).toEqual([made.id]);
+    const collaborator = await newMember(stack, projectId, 'collaborator', 'Collaborator');
+    expect((await collaborator.client.webhooks(projectId)).webhooks.map((webhook) => webhook.id)).toEqual([made.id]);
+    await collaborator.client.pingWebhook(made.id);
 
+    const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
     const volunteer = await newAccount(stack, 'Volunteer');
     const moderator = await newMember(stack, projectId, 'moderator', 'Moderator');
     const otherProject = await project('Other');
     const stranger = await newMember(stack, otherProject, 'collaborator', 'Stranger');
-    for (const { client } of [volunteer, moderator, stranger]) {
+    for (const { client } of [scientist, volunteer, moderator, stranger]) {
       await refusal(client.webhooks(projectId), { status: 403 });
       await refusal(client.createWebhook(projectId, { url: 'https://example.org/y', events: ['subject.retired'] }), { status: 403 });
       await refusal(client.updateWebhook(made.id, { url: 'https://evil.example/' }), { status: 403 });
@@ -104,7 +106,7 @@ describe('a project’s webhooks', () => {
     }
     await refusal(stack.anonymous.webhooks(projectId), { status: 401 });
     expect((await stack.client.webhooks(projectId)).webhooks).toMatchObject([{ id: made.id, url: 'https://example.org/x' }]);
-    expect((await stack.client.webhookDeliveries(made.id)).deliveries).toEqual([]);
+    expect((await stack.client.webhookDeliveries(made.id)).deliveries).toMatchObject([{ event: 'ping' }]);
   });
 
   it('send a test event on asking, listed among the deliveries newest first, a page at a time', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { signUp } from '../../../test/support/accounts';
+import { until } from '../../../test/support/waiting';
 import { type WebhookReceiver, signedWith, startWebhookReceiver } from '../../../test/support/webhook-receiver';
 import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
@@ -56,7 +57,7 @@ describe('classifier in a browser: project webhooks in the lab', () => {
 
     await section.getByRole('button', { name: 'Send a test event' }).click();
     const received = () => receiver.received.filter((event) => event.path === '/lab');
-    for (let tries = 0; !received().length && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(async () => received().length > 0, 'the test event');
     expect(received()).toHaveLength(1);
     expect(signedWith(received()[0]!, secret)).toBe(true);
     expect(received()[0]!.headers['chorus-event']).toBe('ping');

@@ -18,6 +18,8 @@ export {
   removeFromSubjectSet,
 } from './subject-sets';
 export { recordCommentDeletions } from './comment-deletions';
+export { storedConsensusOf } from './stored-consensus';
+export { cursorTimeSql, isoTimeSql } from './time-sql';
 export { COMMENT_BANNED, COMMENT_BAN_LOCKED, lockCommentBan, lockedCommentBan } from './comment-bans';
 export { TAKE_DOWN_LOCK, isTakenDownSql, moderatedRetirementSql, takeDownCarriedSql, takeDownMarkSql } from './take-downs';
 export { type Routed, effectAddsTo, holdRoutingOf, mayRoute, routeSubject } from './effect-routing';

@@ -1,17 +1,17 @@
 import type { DataSource, EntityManager } from 'typeorm';
-
-/** Each task's consensus for subject `st`, by task: the answer, its agreement and votes, and the version computed with. */
-const consensusOf = (st: string) => `(SELECT coalesce(jsonb_object_agg(c.task, jsonb_build_object('answer', c.answer, 'agreement', c.agreement,
-  'votes', c.votes, 'workflowVersion', c.workflow_version)), '{}'::jsonb) FROM consensus c WHERE c.workflow_id = ${st}.workflow_id AND c.subject_id = ${st}.subject_id)`;
+import { storedConsensusOf } from './stored-consensus';
+import { isoTimeSql } from './time-sql';
 
 /**
  * Keeps a delivery of `subject.retired` (with the retirement as the hot row now has it) or `subject.unretired` for each
  * webhook of the project that receives it, for each of these subjects of the workflow: in `manager`'s transaction, that
- * of the change itself, after the hot rows are written. The deliveries' ids, to enqueue once it commits.
+ * of the change itself, after the hot rows are written. A retirement's `consensus` is each task's as the worker stored
+ * it (`storedConsensusOf`), which the sender gives as the results API does (`taskConsensusView` of @chorus/consensus).
+ * The deliveries' ids, to enqueue once it commits.
  */
 export async function recordSubjectEvents(manager: EntityManager, event: 'subject.retired' | 'subject.unretired', workflowId: string, subjectIds: readonly string[]): Promise<string[]> {
   if (!subjectIds.length) return [];
-  const retirement = event === 'subject.retired' ? `'reason', st.retirement_reason, 'retiredAt', st.retired_at, 'consensus', ${consensusOf('st')}` : `'unretiredAt', now()`;
+  const retirement = event === 'subject.retired' ? `'reason', st.retirement_reason, 'retiredAt', ${isoTimeSql('st.retired_at')}, 'consensus', coalesce(stored_consensus.tasks, '{}'::jsonb)` : `'unretiredAt', ${isoTimeSql('now()')}`;
   const kept: { id: string }[] = await manager.query(
     `INSERT INTO webhook_deliveries (webhook_id, event, data)
      SELECT h.id, $1, jsonb_build_object('projectId', w.project_id, 'workflowId', st.workflow_id, 'subjectId', st.subject_id, 'externalId', s.external_id, ${retirement})
@@ -19,6 +19,7 @@ export async function recordSubjectEvents(manager: EntityManager, event: 'subjec
      JOIN webhooks h ON h.project_id = w.project_id AND $1 = ANY(h.events)
      JOIN subject_workflow_status st ON st.workflow_id = w.id AND st.subject_id = ANY($3::uuid[])
      JOIN subjects s ON s.id = st.subject_id
+     ${event === 'subject.retired' ? storedConsensusOf('st', { result: false }) : ''}
      WHERE w.id = $2
      RETURNING id`,
     [event, workflowId, subjectIds],
@@ -30,7 +31,7 @@ export async function recordSubjectEvents(manager: EntityManager, event: 'subjec
 export async function recordWorkflowCompleted(manager: DataSource | EntityManager, workflowId: string): Promise<void> {
   await manager.query(
     `INSERT INTO webhook_deliveries (webhook_id, event, data)
-     SELECT h.id, 'workflow.completed', jsonb_build_object('projectId', w.project_id, 'workflowId', w.id, 'name', w.name, 'status', w.status, 'completedAt', w.completed_at)
+     SELECT h.id, 'workflow.completed', jsonb_build_object('projectId', w.project_id, 'workflowId', w.id, 'name', w.name, 'status', w.status, 'completedAt', ${isoTimeSql('w.completed_at')})
      FROM workflows w JOIN webhooks h ON h.project_id = w.project_id AND 'workflow.completed' = ANY(h.events)
      WHERE w.id = $1`,
     [workflowId],

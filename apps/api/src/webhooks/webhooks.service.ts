@@ -73,7 +73,7 @@ export class WebhooksService {
 
   /** A new webhook with its secret; the project's row is locked while its webhooks are counted, so that two at once cannot pass the cap. */
   async create(projectId: string, { url, events }: WebhookInput, user: AuthUser): Promise<NewWebhook> {
-    await this.access.requireResearcher(projectId, user, '/params/id');
+    await this.access.requireAdministrator(projectId, user, '/params/id');
     const secret = newSecret();
     const row = await this.db.transaction(async (manager) => {
       await manager.query('SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE', [projectId]);
@@ -93,21 +93,21 @@ export class WebhooksService {
   }
 
   async list(projectId: string, user: AuthUser): Promise<WebhookList> {
-    await this.access.requireResearcher(projectId, user, '/params/id');
+    await this.access.requireAdministrator(projectId, user, '/params/id');
     const rows = await this.db.query<WebhookRow[]>(`SELECT ${VIEW} FROM webhooks WHERE project_id = $1 ORDER BY created_at, id`, [projectId]);
     return { webhooks: rows.map(viewOf) };
   }
 
-  /** Fails unless the webhook exists and the caller is a researcher of its project (404 for one they may not see). */
-  async requireResearcher(webhookId: string, user: AuthUser): Promise<WebhookRow> {
+  /** Fails unless the webhook exists and the caller administers its project, its owner or a collaborator (404 for one they may not see). */
+  async requireAdministrator(webhookId: string, user: AuthUser): Promise<WebhookRow> {
     const [row] = await this.db.query<WebhookRow[]>(`SELECT ${VIEW} FROM webhooks WHERE id = $1`, [webhookId]);
     if (!row) throw notFound(`Webhook ${webhookId}`, '/params/id');
-    await this.access.requireResearcher(row.projectId, user, '/params/id');
+    await this.access.requireAdministrator(row.projectId, user, '/params/id');
     return row;
   }
 
   async update(webhookId: string, { url, events }: WebhookEdit, user: AuthUser): Promise<WebhookView> {
-    await this.requireResearcher(webhookId, user);
+    await this.requireAdministrator(webhookId, user);
     if (url === undefined && events === undefined) throw validationFailed([{ pointer: '', message: 'changes nothing: give the new url, the new events, or both' }]);
     const [[row]] = await this.db.query<[WebhookRow[], number]>(`UPDATE webhooks SET url = coalesce($2, url), events = coalesce($3, events) WHERE id = $1 RETURNING ${VIEW}`, [
       webhookId,
@@ -120,13 +120,13 @@ export class WebhooksService {
 
   /** Deletes the webhook and its deliveries: those not yet made are never made. */
   async delete(webhookId: string, user: AuthUser): Promise<void> {
-    await this.requireResearcher(webhookId, user);
+    await this.requireAdministrator(webhookId, user);
     await this.db.query('DELETE FROM webhooks WHERE id = $1', [webhookId]);
   }
 
   /** Keeps a `ping` delivery for the webhook, whatever events it receives, and asks for it to be sent. */
   async ping(webhookId: string, user: AuthUser): Promise<WebhookDelivery> {
-    const webhook = await this.requireResearcher(webhookId, user);
+    const webhook = await this.requireAdministrator(webhookId, user);
     const [row] = await this.db.query<DeliveryRow[]>(
       `INSERT INTO webhook_deliveries (webhook_id, event, data) VALUES ($1, 'ping', jsonb_build_object('projectId', $2::uuid, 'webhookId', $1::uuid, 'sentBy', $3::uuid)) RETURNING ${DELIVERY}`,
       [webhookId, webhook.projectId, user.id],
@@ -136,7 +136,7 @@ export class WebhooksService {
   }
 
   async deliveries(webhookId: string, { limit, after }: DeliveriesQuery, user: AuthUser): Promise<WebhookDeliveryPage> {
-    await this.requireResearcher(webhookId, user);
+    await this.requireAdministrator(webhookId, user);
     const rows = await this.db.query<DeliveryRow[]>(DELIVERIES, [webhookId, after?.createdAt ?? null, after?.deliveryId ?? null, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);

@@ -1,5 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
+import { type StoredTaskConsensus, taskConsensusView } from '@chorus/consensus';
 import { waitingCompletionDeliveries, waitingWebhookDeliveries } from '@chorus/db';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_LONGEST_BACKOFF_MS, webhookDeliveryJob } from '@chorus/jobs';
 import { throttledWarning } from '@chorus/runtime';
@@ -33,6 +34,13 @@ const CLAIM = `now() + make_interval(secs => ${(WEBHOOK_TIMEOUT_MS * 6) / 1000})
 /** Whether an answer is worth another attempt: none at all (but for an address refused), too many requests, or the receiver's own failure. */
 const retryable = (answer: WebhookAnswer) => ('error' in answer ? !answer.refused : answer.status === 429 || answer.status >= 500);
 
+/** What a delivery's receiver is sent of what was kept: a retirement's consensus as the results API gives it. */
+function payloadOf(data: Record<string, unknown>): Record<string, unknown> {
+  const consensus = data.consensus as Record<string, StoredTaskConsensus> | undefined;
+  if (!consensus) return data;
+  return { ...data, consensus: Object.fromEntries(Object.entries(consensus).map(([task, stored]) => [task, taskConsensusView(stored)])) };
+}
+
 /**
  * Sends the deliveries kept in `webhook_deliveries`, one attempt per job run, each attempt counted on its row with its
  * status or error. A delivery is claimed before it is sent and sent only if neither delivered nor given up on.
@@ -50,7 +58,7 @@ export class WebhookDeliveries {
     if (!delivery || 'heldUntil' in delivery) return delivery ?? 'none';
     const last = delivery.attempts >= WEBHOOK_ATTEMPTS;
     const timestamp = Math.floor(Date.now() / 1000);
-    const body = JSON.stringify({ id: delivery.id, event: delivery.event, createdAt: delivery.created_at, timestamp, data: delivery.data });
+    const body = JSON.stringify({ id: delivery.id, event: delivery.event, createdAt: delivery.created_at, timestamp, data: payloadOf(delivery.data) });
     const answer = await this.sender.post(delivery.url, body, {
       'Content-Type': 'application/json',
       'User-Agent': 'Chorus-Webhooks',

@@ -91,7 +91,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
                 <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
                 <ExcludedVolunteersSection project={project} />
                 <ContributorsSection project={project} />
-                <WebhooksSection project={project} />
+                {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <WebhooksSection project={project} />}
                 <CommentModeration project={project} />
               </>
             ) : project.role === 'reviewer' ? (
