@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { WEBHOOK_DELIVERIES_KEPT_DAYS } from '@chorus/db';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { type WebhookReceiver, signedWith, startWebhookReceiver } from '../../../test/support/webhook-receiver';
@@ -172,6 +173,18 @@ it('sends, by its reconciler, a delivery whose job was lost after some attempts,
   await until(async () => (await deliveriesOf(hook.id))[0]?.state === 'delivered', 'the lost delivery, sent by the reconciler');
   expect(await deliveriesOf(hook.id)).toMatchObject([{ id: rows[0].id, state: 'delivered', attempts: 3 }]);
   expect(at('/lost').map((event) => event.headers['chorus-delivery'])).toEqual([rows[0].id]);
+});
+
+it(`forgets, by its reconciler, the deliveries delivered or given up on more than ${WEBHOOK_DELIVERIES_KEPT_DAYS} days ago`, async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/old'), events: ['subject.retired'] });
+  const kept = async (age: string, settled: string) =>
+    (await stack.db.query(`INSERT INTO webhook_deliveries (webhook_id, event, data, attempts, created_at, ${settled}) VALUES ($1, 'ping', '{}', 1, now() - $2::interval, now() - $2::interval) RETURNING id`, [hook.id, age])).rows[0].id;
+  await kept(`${WEBHOOK_DELIVERIES_KEPT_DAYS + 1} days`, 'delivered_at');
+  await kept(`${WEBHOOK_DELIVERIES_KEPT_DAYS + 1} days`, 'failed_at');
+  const recent = await kept(`${WEBHOOK_DELIVERIES_KEPT_DAYS - 1} days`, 'delivered_at');
+  await until(async () => (await deliveriesOf(hook.id)).length === 1, 'the old deliveries forgotten');
+  expect((await deliveriesOf(hook.id)).map((delivery) => delivery.id)).toEqual([recent]);
 });
 
 describe('without WEBHOOKS_ALLOW_PRIVATE_ADDRESSES', () => {

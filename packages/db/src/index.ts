@@ -44,4 +44,4 @@ export {
   skillsReaggregationStarting,
   type ReaggregationRunRecorded,
 } from './reaggregations';
-export { recordSubjectEvents, recordWorkflowCompleted, waitingCompletionDeliveries, waitingWebhookDeliveries } from './webhooks';
+export { WEBHOOK_DELIVERIES_KEPT_DAYS, pruneWebhookDeliveries, recordSubjectEvents, recordWorkflowCompleted, waitingCompletionDeliveries, waitingWebhookDeliveries } from './webhooks';

@@ -69,3 +69,20 @@ export async function waitingWebhookDeliveries(db: DataSource | EntityManager, g
     [graceMs, longestBackoffMs, limit],
   );
 }
+
+/** How long a delivery delivered or given up on stays listed among its webhook's deliveries. */
+export const WEBHOOK_DELIVERIES_KEPT_DAYS = 30;
+
+/**
+ * Forgets up to `limit` deliveries delivered or given up on that were kept more than `WEBHOOK_DELIVERIES_KEPT_DAYS`
+ * ago, webhook by webhook through `webhook_deliveries_recent_idx`. How many.
+ */
+export async function pruneWebhookDeliveries(db: DataSource | EntityManager, limit = 1000): Promise<number> {
+  const [, pruned]: [unknown, number] = await db.query(
+    `DELETE FROM webhook_deliveries WHERE id IN (
+       SELECT d.id FROM webhooks h JOIN webhook_deliveries d ON d.webhook_id = h.id AND d.created_at < now() - interval '${WEBHOOK_DELIVERIES_KEPT_DAYS} days'
+       WHERE d.delivered_at IS NOT NULL OR d.failed_at IS NOT NULL LIMIT $1)`,
+    [limit],
+  );
+  return pruned;
+}

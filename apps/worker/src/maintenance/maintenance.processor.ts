@@ -78,7 +78,9 @@ export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicat
         if (completed) this.logger.log(`reconciler started the run on completion of ${completed} workflows that no aggregation had found complete`);
         const deliveries = await this.webhooks.enqueueLost(this.config.reconcileGraceMs);
         if (deliveries) this.logger.log(`reconciler enqueued ${deliveries} webhook deliveries whose job was lost`);
-        return enqueued + owed + stamped + completed + deliveries;
+        const pruned = await this.webhooks.prune();
+        if (pruned) this.logger.log(`reconciler forgot ${pruned} webhook deliveries long delivered or given up on`);
+        return enqueued + owed + stamped + completed + deliveries + pruned;
       }
       case 'estimate-skills':
         return this.skills.estimateAll();

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { type StoredTaskConsensus, taskConsensusView } from '@chorus/consensus';
-import { waitingCompletionDeliveries, waitingWebhookDeliveries } from '@chorus/db';
+import { pruneWebhookDeliveries, waitingCompletionDeliveries, waitingWebhookDeliveries } from '@chorus/db';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_LONGEST_BACKOFF_MS, webhookDeliveryJob } from '@chorus/jobs';
 import { throttledWarning } from '@chorus/runtime';
 import type { Queue } from 'bullmq';
@@ -105,6 +105,11 @@ export class WebhookDeliveries {
     const lost = await waitingWebhookDeliveries(this.db, graceMs, WEBHOOK_LONGEST_BACKOFF_MS);
     if (lost.length) await this.webhooks.addBulk(lost.map(({ id, attempts }) => webhookDeliveryJob(id, attempts)));
     return lost.length;
+  }
+
+  /** Forgets the deliveries long delivered or given up on (`pruneWebhookDeliveries`), a batch at a time. How many. */
+  prune(): Promise<number> {
+    return pruneWebhookDeliveries(this.db);
   }
 
   /** Claims the delivery for this attempt (and counts it); while another attempt holds it, when that hold lapses. */
