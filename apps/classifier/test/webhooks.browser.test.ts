@@ -55,7 +55,11 @@ describe('classifier in a browser: project webhooks in the lab', () => {
     await waitToSee(section.getByText('Receives: A subject retires; A workflow completes.'));
     await checkScreen(page, 'lab-webhooks');
 
-    await section.getByRole('button', { name: 'Send a test event' }).click();
+    // By keyboard: the test event, its button described by the webhook's address; what it did said in a status.
+    const headingId = `lab-webhook-${webhook!.id}`;
+    await tabTo(page, `.lab-actions button[aria-describedby="${headingId}"]:first-child`, 100);
+    await page.keyboard.press('Enter');
+    await waitToSee(section.getByRole('status').getByText('The test event is sent: refresh the deliveries to see how it went.'));
     const received = () => receiver.received.filter((event) => event.path === '/lab');
     await until(async () => received().length > 0, 'the test event');
     expect(received()).toHaveLength(1);
@@ -71,10 +75,14 @@ describe('classifier in a browser: project webhooks in the lab', () => {
     await waitToSee(section.getByText('Receives: A subject retires; A workflow completes.'), { timeout: 10_000 });
     expect(await page.getByTestId('lab-webhook-secret').count()).toBe(0);
 
-    await section.getByRole('button', { name: 'Delete', exact: true }).click();
+    // By keyboard: the delete, asked first; what it did then takes focus.
+    await tabTo(page, `.lab-actions button[aria-describedby="${headingId}"]:last-child`, 200);
+    await page.keyboard.press('Enter');
     await waitToSee(page.getByTestId('lab-webhook-delete-question'));
-    await page.getByTestId('lab-webhook-delete-question').getByRole('button', { name: 'Delete the webhook' }).click();
+    await tabTo(page, '[data-testid="lab-webhook-delete-question"] button[type="submit"]');
+    await page.keyboard.press('Enter');
     await waitToSee(section.getByText('This project has no webhooks.'));
+    await waitForFocus(page, '[data-testid="lab-webhooks-result"]');
     expect((await client.webhooks(project.id)).webhooks).toEqual([]);
     expect(errors).toEqual([]);
   });

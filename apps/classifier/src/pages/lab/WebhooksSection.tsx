@@ -69,6 +69,7 @@ export function WebhooksSection({ project }: { project: ProjectView }) {
           </ul>
         )}
       </LoadedList>
+      {(data?.webhooks.length ?? 0) >= WEBHOOK_LIMITS.perProject && <p>{t('lab.webhooks.full', { most: WEBHOOK_LIMITS.perProject })}</p>}
       {(data?.webhooks.length ?? 0) < WEBHOOK_LIMITS.perProject && (
         <AddWebhook
           projectId={project.id}
@@ -138,6 +139,7 @@ function WebhookEntry({ webhook, onDeleted }: { webhook: WebhookView; onDeleted:
   const deliveries = useLoaded(() => client.webhookDeliveries(webhook.id, { limit: DELIVERIES_SHOWN }), [client, webhook.id]);
   const [deleting, setDeleting] = useState(false);
   const [pinging, setPinging] = useState(false);
+  const [pinged, setPinged] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
   const form = useForm({}, [] as const);
   // Deleted meanwhile (by another researcher): what was asked is done.
@@ -155,9 +157,11 @@ function WebhookEntry({ webhook, onDeleted }: { webhook: WebhookView; onDeleted:
   const ping = async () => {
     if (pinging) return;
     setPinging(true);
+    setPinged(false);
     setProblem(null);
     try {
       await client.pingWebhook(webhook.id);
+      setPinged(true);
       deliveries.reload();
     } catch (error) {
       setProblem(describeError(error));
@@ -174,16 +178,20 @@ function WebhookEntry({ webhook, onDeleted }: { webhook: WebhookView; onDeleted:
       <p className="muted">{t('lab.webhooks.receives', { events: webhook.events.map((event) => t(`lab.webhooks.event.${EVENT_KEYS[event]}`)).join(t('app.semicolon')) })}</p>
       <ErrorAlert problem={problem} />
       <div className="lab-actions">
-        <button type="button" className="button button-secondary" aria-disabled={pinging || undefined} onClick={() => void ping()}>
+        <button type="button" className="button button-secondary" aria-describedby={headingId} aria-disabled={pinging || undefined} onClick={() => void ping()}>
           {t('lab.webhooks.ping')}
         </button>
-        <button type="button" className="button button-secondary" onClick={() => deliveries.reload()}>
+        <button type="button" className="button button-secondary" aria-describedby={headingId} onClick={() => deliveries.reload()}>
           {t('lab.webhooks.refresh')}
         </button>
-        <button type="button" className="button button-secondary" onClick={() => setDeleting(true)}>
+        <button type="button" className="button button-secondary" aria-describedby={headingId} onClick={() => setDeleting(true)}>
           {t('lab.webhooks.delete')}
         </button>
       </div>
+      {/* There before it says anything, so that screen readers read what it comes to say. */}
+      <p role="status" className="muted" data-testid="lab-webhook-pinged">
+        {pinged ? t('lab.webhooks.pinged') : ''}
+      </p>
       {deleting && (
         <InlineQuestion question={t('lab.webhooks.deleteQuestion', { url: webhook.url })} className="notice lab-confirm" testId="lab-webhook-delete-question" onCancel={() => setDeleting(false)}>
           {(questionId) => (
