@@ -1,6 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { WEBHOOK_DELIVERIES_KEPT_DAYS } from '@chorus/db';
+import { webhookDeliveryJob } from '@chorus/jobs';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { type WebhookReceiver, signedWith, startWebhookReceiver } from '../../../test/support/webhook-receiver';
@@ -173,6 +176,23 @@ it('sends, by its reconciler, a delivery whose job was lost after some attempts,
   await until(async () => (await deliveriesOf(hook.id))[0]?.state === 'delivered', 'the lost delivery, sent by the reconciler');
   expect(await deliveriesOf(hook.id)).toMatchObject([{ id: rows[0].id, state: 'delivered', attempts: 3 }]);
   expect(at('/lost').map((event) => event.headers['chorus-delivery'])).toEqual([rows[0].id]);
+});
+
+it('waits for the hold of another attempt to lapse, spending none of its job\'s attempts, then sends', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/held'), events: ['subject.retired'] });
+  // As a worker mid-send holds it: one attempt made, its claim 2 s more.
+  const { rows } = await stack.db.query(
+    `INSERT INTO webhook_deliveries (webhook_id, event, data, attempts, attempted_at, claimed_until) VALUES ($1, 'ping', '{}', 1, now(), now() + interval '2 seconds') RETURNING id`,
+    [hook.id],
+  );
+  const queue = worker.get<Queue>(getQueueToken('webhooks'));
+  await queue.add(webhookDeliveryJob(rows[0].id).name, webhookDeliveryJob(rows[0].id).data, webhookDeliveryJob(rows[0].id).opts);
+  await until(async () => (await deliveriesOf(hook.id))[0]?.state === 'delivered', 'the delivery once the hold lapsed');
+  expect(await deliveriesOf(hook.id)).toMatchObject([{ attempts: 2, statusCode: 200 }]);
+  expect(at('/held')).toHaveLength(1);
+  const job = await queue.getJob(`delivery-${rows[0].id}-0`);
+  expect(job?.attemptsMade).toBe(1);
 });
 
 it(`forgets, by its reconciler, the deliveries delivered or given up on more than ${WEBHOOK_DELIVERIES_KEPT_DAYS} days ago`, async () => {
