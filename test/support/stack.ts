@@ -92,6 +92,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         skillsEveryMs: 5 * 60_000,
         drainDeadlineMs: 10_000,
         jobLockMs: 10_000,
+        // Tests' webhook receivers listen on 127.0.0.1.
+        webhooksAllowPrivateAddresses: true,
         ...overrides,
       });
       return worker;

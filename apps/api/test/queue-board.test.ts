@@ -58,7 +58,7 @@ it('lets an operator sign in once by link and then read every queue, read-only',
   const api = await board('/api/queues', { cookie: cookie.split(';')[0]! });
   expect(api.status).toBe(200);
   const { queues } = (await api.json()) as { queues: { name: string; readOnlyMode: boolean }[] };
-  expect(queues.map((queue) => [queue.name, queue.readOnlyMode]).sort()).toEqual([['aggregation', true], ['maintenance', true], ['reaggregation', true]]);
+  expect(queues.map((queue) => [queue.name, queue.readOnlyMode]).sort()).toEqual([['aggregation', true], ['maintenance', true], ['reaggregation', true], ['webhooks', true]]);
 });
 
 it("keeps a session of the board's own in its cookie, not the API token, which ends when the operator signs out everywhere", async () => {

@@ -16,6 +16,9 @@ import { CompletionService } from './reaggregation/completion.service';
 import { ReaggregationService } from './reaggregation/reaggregation.service';
 import { SkillsRepository } from './skills/skills.repository';
 import { SkillsService } from './skills/skills.service';
+import { WebhookDeliveries } from './webhooks/webhook-deliveries.service';
+import { WebhookSender } from './webhooks/webhook-sender';
+import { WebhooksProcessor } from './webhooks/webhooks.processor';
 
 const databaseLogger = new Logger('Database');
 
@@ -55,6 +58,9 @@ export class WorkerModule {
         CompletionService,
         SkillsRepository,
         SkillsService,
+        WebhookSender,
+        WebhookDeliveries,
+        { provide: WebhooksProcessor, useClass: processorOf(WebhooksProcessor, 'webhooks', config) },
       ],
       exports: [DataSource],
     };

@@ -1,9 +1,9 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText, ReadableSets, Collection, CollectionPage, CollectedSubjectPage, CollectionInput, CompletionMailsStopped,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText, ReadableSets, Collection, CollectionPage, CollectedSubjectPage, CollectionInput, CompletionMailsStopped, NewWebhook, WebhookDelivery, WebhookDeliveryPage, WebhookList, WebhookView,
 } from './types';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
-import type { ApiKeyScope, ReportedSubjectStatus, ReportsDismissed } from './views';
+import type { ApiKeyScope, ReportedSubjectStatus, ReportsDismissed, WebhookEventName } from './views';
 
 /** The formats every download is written in (the API's and the lab's one list). */
 export const EXPORT_FORMATS = ['csv', 'json', 'ndjson'] as const;
@@ -207,6 +207,31 @@ export class ChorusClient {
   /** Revokes an API key at once, on every API process (harmless twice). */
   async revokeApiKey(id: string): Promise<void> {
     await this.call<undefined>('DELETE', `/account/api-keys/${id}`);
+  }
+
+  /** A project's webhooks (never their secrets); researchers only. */
+  webhooks(projectId: string) {
+    return this.call<WebhookList>('GET', `/projects/${projectId}/webhooks`);
+  }
+  /** A new webhook of the project; its `secret` is in this answer only. */
+  createWebhook(projectId: string, input: { url: string; events: WebhookEventName[] }) {
+    return this.call<NewWebhook>('POST', `/projects/${projectId}/webhooks`, input);
+  }
+  /** Changes a webhook's address or events (its secret stays). */
+  updateWebhook(id: string, input: { url?: string; events?: WebhookEventName[] }) {
+    return this.call<WebhookView>('PATCH', `/webhooks/${id}`, input);
+  }
+  /** Deletes a webhook, and its deliveries not yet made. */
+  async deleteWebhook(id: string): Promise<void> {
+    await this.call<undefined>('DELETE', `/webhooks/${id}`);
+  }
+  /** Sends the webhook a test event (`ping`): its delivery. */
+  pingWebhook(id: string) {
+    return this.call<WebhookDelivery>('POST', `/webhooks/${id}/ping`);
+  }
+  /** A webhook's deliveries, newest first, a page at a time. */
+  webhookDeliveries(id: string, query: { limit?: number; after?: string } = {}) {
+    return this.call<WebhookDeliveryPage>('GET', `/webhooks/${id}/deliveries?${queryString(query)}`);
   }
 
   /** The caller's own account, or guest. */

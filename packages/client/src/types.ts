@@ -115,6 +115,11 @@ import type {
   apiKeyViewSchema,
   apiKeyListSchema,
   newApiKeySchema,
+  newWebhookSchema,
+  webhookDeliveryPageSchema,
+  webhookDeliverySchema,
+  webhookListSchema,
+  webhookViewSchema,
   contributorListSchema,
   contributorSummarySchema,
 } from './views';
@@ -363,3 +368,8 @@ export type NewsSubscribers = z.infer<typeof newsSubscribersSchema>;
 export type NewsUnsubscribed = z.infer<typeof newsUnsubscribedSchema>;
 export type DiscussionMailsStopped = z.infer<typeof discussionMailsStoppedSchema>;
 export type CompletionMailsStopped = z.infer<typeof completionMailsStoppedSchema>;
+export type WebhookView = z.infer<typeof webhookViewSchema>;
+export type WebhookList = z.infer<typeof webhookListSchema>;
+export type NewWebhook = z.infer<typeof newWebhookSchema>;
+export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;
+export type WebhookDeliveryPage = z.infer<typeof webhookDeliveryPageSchema>;

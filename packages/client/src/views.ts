@@ -1581,3 +1581,33 @@ export const newsUnsubscribedSchema = z.strictObject({
   unsubscribed: z.literal(true),
   project: z.strictObject({ id, slug: z.string(), title: z.string() }).nullable().meta({ description: 'Null when the project is gone' }),
 });
+
+/** The events a project's webhooks may receive; `ping`, the test event one gets when its researchers ask. */
+export const WEBHOOK_EVENTS = ['subject.retired', 'subject.unretired', 'workflow.completed'] as const;
+export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
+/** A project has at most `perProject` webhooks; an address is at most `urlLength` characters; a page of deliveries, at most `deliveriesPerPage`. */
+export const WEBHOOK_LIMITS = { perProject: 10, urlLength: 2000, deliveriesPerPage: 50 } as const;
+/** A project's webhook, as its researchers list it: never its secret, shown once, when it is made. */
+export const webhookViewSchema = z.strictObject({
+  id,
+  projectId: id,
+  url: z.string().meta({ description: 'Where Chorus POSTs the events: http or https' }),
+  events: z.array(z.enum(WEBHOOK_EVENTS)).meta({ description: 'The events it receives' }),
+  createdAt: time,
+});
+export const webhookListSchema = z.strictObject({ webhooks: z.array(webhookViewSchema) });
+/** A webhook just made, with the secret of its signatures (`Chorus-Signature`): shown this once. */
+export const newWebhookSchema = webhookViewSchema.extend({ secret: z.string().meta({ description: 'The key of the HMAC-SHA256 in `Chorus-Signature`; shown this once' }) });
+/** One event sent (or being sent) to a webhook, with its last attempt. */
+export const webhookDeliverySchema = z.strictObject({
+  id: id.meta({ description: 'The `Chorus-Delivery` header, the same at every attempt' }),
+  event: z.enum([...WEBHOOK_EVENTS, 'ping']),
+  state: z.enum(['waiting', 'delivered', 'failed']).meta({ description: 'waiting: not yet delivered, attempts left; failed: given up on (a 4xx answer but 429, an address refused, or every attempt failed)' }),
+  attempts: z.int(),
+  statusCode: z.int().nullable().meta({ description: 'The last attempt’s HTTP status; null without an answer (see error)' }),
+  error: z.string().nullable().meta({ description: 'Why the last attempt failed, or null' }),
+  createdAt: time.meta({ description: 'When the event happened' }),
+  attemptedAt: time.nullable(),
+});
+/** A page of a webhook's deliveries, newest first; `next`, when there are more, goes in `after`. */
+export const webhookDeliveryPageSchema = z.strictObject({ deliveries: z.array(webhookDeliverySchema), next: z.string().nullable() });

@@ -20,3 +20,4 @@ export * from './effects';
 export * from './version-changes';
 export * from './outcome';
 export * from './needs-checking';
+export * from './stored';

@@ -18,6 +18,8 @@ export {
   removeFromSubjectSet,
 } from './subject-sets';
 export { recordCommentDeletions } from './comment-deletions';
+export { storedConsensusOf } from './stored-consensus';
+export { cursorTimeSql, isoTimeSql } from './time-sql';
 export { COMMENT_BANNED, COMMENT_BAN_LOCKED, lockCommentBan, lockCommentBanShared, lockedCommentBan } from './comment-bans';
 export { TAKE_DOWN_LOCK, isTakenDownSql, moderatedRetirementSql, takeDownCarriedSql, takeDownMarkSql } from './take-downs';
 export { type Routed, effectAddsTo, holdRoutingOf, mayRoute, routeSubject } from './effect-routing';
@@ -44,3 +46,4 @@ export {
   skillsReaggregationStarting,
   type ReaggregationRunRecorded,
 } from './reaggregations';
+export { WEBHOOK_DELIVERIES_KEPT_DAYS, pruneWebhookDeliveries, recordSubjectEvents, recordWorkflowCompleted, waitingCompletionDeliveries, waitingWebhookDeliveries } from './webhooks';

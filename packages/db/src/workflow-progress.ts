@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { effectAddsTo } from './effect-routing';
 import { preparedQuery } from './prepared';
 import { isUnlinked } from './subject-sets';
+import { recordWorkflowCompleted } from './webhooks';
 
 /**
  * A hot row `st` whose subject is left to classify: not retired, and not gold standard (whose rule never retires it,
@@ -52,7 +53,7 @@ export async function completeWorkflows(db: DataSource | EntityManager, workflow
 /**
  * Whether the workflow completes now: complete (`isComplete`) or finished by its researchers, and not found so before,
  * or complete again: a subject retired (not by an unlink) after it was last found so, which it had been given, or
- * unretired, since. Records it (`completed_at`) in the caller's transaction, so that only one caller is told (a second
+ * unretired, since. Records it (`completed_at`, and a `workflow.completed` delivery for its webhooks) in the caller's transaction, so that only one caller is told (a second
  * signal, a job run again, waits for the first's row lock and then finds it recorded); and forgets it once the workflow
  * is found open again (subjects to classify, or to come, and not finished).
  */
@@ -70,5 +71,6 @@ export async function workflowCompleting(manager: DataSource | EntityManager, wo
          AND EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = me.id AND st.retired_at > me.completed_at AND NOT ${isUnlinked('st')}) END`,
     [workflowId],
   );
+  if (completed) await recordWorkflowCompleted(manager, workflowId);
   return completed > 0;
 }

@@ -24,6 +24,10 @@ export interface JobRegistry {
     /** Re-learn volunteer skill for every active workflow, then re-aggregate the subjects it could change. */
     'estimate-skills': Record<string, never>;
   };
+  webhooks: {
+    /** POST one kept webhook delivery (`webhook_deliveries`) to its webhook's address, signed; retried with backoff on 5xx, 429 and network errors. */
+    'deliver-webhook': { deliveryId: string };
+  };
 }
 export type QueueName = keyof JobRegistry;
 export type JobName<Q extends QueueName> = keyof JobRegistry[Q] & string;
@@ -44,7 +48,7 @@ export interface ReaggregationProgress {
   routedOut?: number;
 }
 
-export const queueNames: QueueName[] = ['aggregation', 'reaggregation', 'maintenance'];
+export const queueNames: QueueName[] = ['aggregation', 'reaggregation', 'maintenance', 'webhooks'];
 
 /** The one place that sets job options: attempts, backoff and bounded history. */
 export const defaultJobOptions: DefaultJobOptions = {
@@ -55,7 +59,27 @@ export const defaultJobOptions: DefaultJobOptions = {
 };
 
 /** An aggregation job drains one workflow; these many workflows are drained at once. */
-export const workerConcurrency: Record<QueueName, number> = { aggregation: 4, reaggregation: 1, maintenance: 1 };
+export const workerConcurrency: Record<QueueName, number> = { aggregation: 4, reaggregation: 1, maintenance: 1, webhooks: 4 };
+
+/** Attempts at a webhook delivery, the first included, counted on its row: retried after 1, 2, 4 and 8 s. */
+export const WEBHOOK_ATTEMPTS = 5;
+const WEBHOOK_BACKOFF_MS = 1000;
+/** The longest wait between two attempts at a delivery (its job's backoff before the last). */
+export const WEBHOOK_LONGEST_BACKOFF_MS = WEBHOOK_BACKOFF_MS * 2 ** (WEBHOOK_ATTEMPTS - 2);
+
+/**
+ * One job per webhook delivery and attempts made (`attempts`, as its row counts them), its id the delivery's and those:
+ * enqueued again (by the reconciler, after Redis was away) it is the same job; a job lost after some attempts (its
+ * worker gone, its own attempts spent) is followed by another under the next id. Run again, it finds the delivery
+ * delivered or given up on, and sends nothing.
+ */
+export function webhookDeliveryJob(deliveryId: string, attempts = 0): { name: 'deliver-webhook'; data: JobPayload<'webhooks', 'deliver-webhook'>; opts: JobsOptions } {
+  return {
+    name: 'deliver-webhook',
+    data: { deliveryId },
+    opts: { jobId: `delivery-${deliveryId}-${attempts}`, attempts: WEBHOOK_ATTEMPTS, backoff: { type: 'exponential', delay: WEBHOOK_BACKOFF_MS } },
+  };
+}
 
 /**
  * How soon the job of a worker that died returns to the queue: its lock lapses `lockMs` after its last renewal

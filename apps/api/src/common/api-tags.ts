@@ -17,6 +17,7 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   { name: 'tags', description: 'Tags volunteers proposed in tagging tasks, and those moderators hid' },
   { name: 'discussions', description: 'Subjects’ discussions (Talk): volunteers’ comments, replies, #hashtags and @mentions, those moderators hid, and volunteers’ notifications' },
   { name: 'news', description: 'A project’s news, and volunteers’ subscriptions to get it by mail' },
+  { name: 'webhooks', description: 'Addresses a project’s researchers register for signed events (a subject retired or unretired, a workflow completed), and their deliveries' },
   { name: 'subject-reports', description: 'Volunteers’ reports of a subject that needs a look' },
   { name: 'subject-results', description: 'A workflow’s results subject by subject, and volunteers’ skills' },
   { name: 'excluded-volunteers', description: 'Volunteers whose classifications a project’s researchers keep out of its consensus' },

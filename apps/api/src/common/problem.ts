@@ -15,6 +15,8 @@ export interface ProblemBody {
   subjectSet?: { id: string; name: string };
   /** A 409 `api-key-already-made`'s: the key the first request with that Idempotency-Key made (never its secret). */
   apiKey?: { id: string; name: string; scope: ApiKeyScope; prefix: string | null };
+  /** A 409 `webhook-already-made`'s: the webhook the first request with that Idempotency-Key registered (never its secret). */
+  webhook?: { id: string; projectId: string; url: string; events: string[]; createdAt: string };
   /** A 409 `consensus-changed`'s: the task's consensus answer now, as the results give it (null: none). */
   consensus?: string | null;
   /** A 403 `api-key-scope`'s: the scope of the key sent, and the narrowest that may make the request. */

@@ -1,7 +1,7 @@
 import { LOW_CONSENSUS_BELOW, NO_MAJORITY_AT_MOST, WORD_NEEDS_CHECKING_AT_MOST, choiceSupport, consensusOutcome, pluralityStanding } from '@chorus/consensus';
 import { type Mark, type RoutingDecision, type SubjectLocation, TASK_COLUMN_FIELDS, TASK_TRAILING_COLUMN_FIELDS, type Task, type TaskColumnField, type TaskTrailingColumnField, type TaskType, columnNamesWithin, consensusValueOf, flatAnswerOf, marksOf } from '@chorus/tasks';
 import { flatKnownAnswer } from '../classifications/gold-feedback';
-import type { StoredTaskConsensus } from '../common/stored-consensus';
+import type { StoredTaskConsensus } from '@chorus/consensus';
 import type { HiddenTagsByTask } from '../tags/hidden-tags-sql';
 import { type FlatRecord, type RecordOf, answerCell, answersWithList, downloadTime, listOf } from './export-format';
 import { type MetadataForm, metadataCells, withMetadataColumns } from './metadata-columns';

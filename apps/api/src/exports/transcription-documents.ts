@@ -2,7 +2,7 @@ import { Transform } from 'node:stream';
 import { consensusOutcome } from '@chorus/consensus';
 import type { PublishedTextOfTask } from '@chorus/client';
 import type { Task } from '@chorus/tasks';
-import type { StoredTaskConsensus } from '../common/stored-consensus';
+import type { StoredTaskConsensus } from '@chorus/consensus';
 import { xmlAttribute, xmlText } from '../common/xml-text';
 import { type TaskReview, settledAnswerCell } from './consensus-rows';
 

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { ReaggregationRun } from '@chorus/client';
-import { type JobPayload, type QueueName, type ReaggregationProgress, type ReaggregationReason, type ReaggregationScope, aggregationJob, queueNames, reaggregationJob, reaggregationRunId } from '@chorus/jobs';
+import { type JobPayload, type QueueName, type ReaggregationProgress, type ReaggregationReason, type ReaggregationScope, aggregationJob, queueNames, reaggregationJob, reaggregationRunId, webhookDeliveryJob } from '@chorus/jobs';
 import { recordReaggregationRequested } from '@chorus/db';
 import { throttledWarning } from '@chorus/runtime';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -65,6 +65,7 @@ export class JobProducer {
     @InjectQueue('aggregation') private readonly aggregation: Queue,
     @InjectQueue('reaggregation') private readonly reaggregation: Queue,
     @InjectQueue('maintenance') private readonly maintenance: Queue,
+    @InjectQueue('webhooks') private readonly webhooks: Queue,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
@@ -119,6 +120,19 @@ export class JobProducer {
     return found.run;
   }
 
+  /**
+   * Asks for the webhook deliveries kept by a commit to be sent. Should Redis not take them, the worker's reconciler
+   * enqueues them later (they wait in `webhook_deliveries`): so this never fails.
+   */
+  async deliverWebhooks(deliveryIds: string[]): Promise<void> {
+    if (!deliveryIds.length) return;
+    try {
+      await withinRedisWait(this.webhooks.addBulk(deliveryIds.map((id) => webhookDeliveryJob(id))));
+    } catch (error) {
+      this.warnOfFailedAdd(`could not enqueue ${deliveryIds.length} webhook deliveries (${(error as Error).message}); the reconciler will`);
+    }
+  }
+
   /** A re-aggregation by job id, or undefined once it is gone from Redis's bounded history. */
   async reaggregationRun(id: string): Promise<ReaggregationRun | undefined> {
     return (await this.findReaggregation(id))?.run;
@@ -155,7 +169,7 @@ export class JobProducer {
 
   /** Every queue's job counts by state and workers, or undefined while Redis is away. */
   async queueFigures(): Promise<Record<QueueName, QueueFigures> | undefined> {
-    const queues = { aggregation: this.aggregation, reaggregation: this.reaggregation, maintenance: this.maintenance };
+    const queues = { aggregation: this.aggregation, reaggregation: this.reaggregation, maintenance: this.maintenance, webhooks: this.webhooks };
     try {
       const figures = await withinRedisWait(
         Promise.all(

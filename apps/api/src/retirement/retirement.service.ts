@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired, notInWorkflow } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
-import { OWE_AGGREGATION, TAKE_DOWN_LOCK, byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isTakenDownSql, isUnlinked } from '@chorus/db';
+import { OWE_AGGREGATION, TAKE_DOWN_LOCK, byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isTakenDownSql, isUnlinked, recordSubjectEvents } from '@chorus/db';
 import { type FieldError, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -176,12 +176,12 @@ export class RetirementService {
     );
     const detail = { reason: request.reason, by: user.id, role, ...(takeDown ? { takenDown: true } : {}) };
     // Tried again after a deadlock: the worker's routing locks a subject's rows in other workflows after its own.
-    const { retired, gold, already, takenDown, elsewhere } = await retryOnDeadlock(() =>
+    const { retired, gold, already, takenDown, elsewhere, deliveries } = await retryOnDeadlock(() =>
       researchersTransaction(this.db, async (manager) => {
         if (takeDown) await lockTakenDown(manager, workflow.projectId, chosen.ids);
         else await lockChosenInKeyOrder(manager, workflowId, chosen, RETIRABLE);
         // The counts read the rows as they were before the update (one snapshot).
-        const [counts]: { retired: number; gold: number; already: number; taken_down: number; taken_down_ids: string[]; newly_down_ids: string[] }[] = await manager.query(
+        const [counts]: { retired: number; gold: number; already: number; taken_down: number; taken_down_ids: string[]; newly_down_ids: string[]; retired_ids: string[] }[] = await manager.query(
           `WITH changed AS (
              UPDATE subject_workflow_status st SET ${takeDown ? takeDownSetSql('st', '$4::jsonb') : `retired_at = now(), retirement_reason = 'manual', retirement_detail = $4, retired_by_classification_id = NULL, retired_under_version = NULL, updated_at = now()`}
              FROM subject_workflow_status before
@@ -189,6 +189,7 @@ export class RetirementService {
              RETURNING st.subject_id, before.retired_at IS NULL AS newly)
            SELECT (SELECT count(*) FROM changed WHERE newly)::int AS retired, (SELECT count(*) FROM changed)::int AS taken_down,
              (SELECT coalesce(array_agg(subject_id::text), '{}') FROM changed) AS taken_down_ids,
+             (SELECT coalesce(array_agg(subject_id::text), '{}') FROM changed WHERE newly) AS retired_ids,
              -- Read as before the update (the statement's snapshot): those taken down nowhere in the project until now.
              (SELECT coalesce(array_agg(c.subject_id::text), '{}') FROM changed c WHERE NOT ${inTakenDownSql('c.subject_id')}) AS newly_down_ids,
              (SELECT count(*) FROM subject_workflow_status st WHERE ${CHOSEN} AND st.gold_standard)::int AS gold,
@@ -199,11 +200,13 @@ export class RetirementService {
         // a take-down reaches the rows an older one never did, and no lifted one.
         const elsewhere = takeDown ? returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, chosen.ids, counts!.taken_down_ids])) : [];
         if (takeDown) await classificationsChangedByTakeDown(manager, counts!.newly_down_ids);
-        return { ...counts!, takenDown: counts!.taken_down, elsewhere: [...new Set(elsewhere.map((row) => row.workflow_id))] };
+        const deliveries = await recordSubjectEvents(manager, 'subject.retired', workflowId, counts!.retired_ids);
+        return { ...counts!, takenDown: counts!.taken_down, elsewhere: [...new Set(elsewhere.map((row) => row.workflow_id))], deliveries };
       }),
     );
     // The worker looks whether the workflow completed (a whole run, for skills), as after a retirement by its rule.
     for (const retiredIn of [...(retired ? [workflowId] : []), ...elsewhere]) await this.jobs.aggregate(retiredIn);
+    await this.jobs.deliverWebhooks(deliveries);
     return {
       retired,
       ...(chosen.subjectSetId && gold ? { leftGoldStandard: gold } : {}),
@@ -237,7 +240,7 @@ export class RetirementService {
     // Tried again after a deadlock: each unretired subject before its set's retired front lowers that front (a trigger
     // of migration `SequenceFronts`), locking the link rows in the order the subjects come, which another unretirement
     // may lock the other way round.
-    const { unretired, moderated, leftModerated, owed, answered, routedInto } = await retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
+    const { unretired, moderated, leftModerated, owed, answered, routedInto, deliveries } = await retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       await lockChosenInKeyOrder(manager, workflowId, chosen, `st.retired_at IS NOT NULL AND ${unretirable}`);
       const [{ left }]: { left: number }[] = chosen.subjectSetId
         ? await manager.query(`SELECT count(*)::int AS left FROM subject_workflow_status st WHERE ${CHOSEN} AND st.retired_at IS NOT NULL AND ${moderatedRetirementSql('st')}`, [workflowId, chosen.ids, chosen.subjectSetId])
@@ -268,10 +271,12 @@ export class RetirementService {
         owed: reapplied!.owed > 0,
         answered: reapplied!.answered,
         routedInto: await routedBy(manager, workflowId, subjectIds),
+        deliveries: await recordSubjectEvents(manager, 'subject.unretired', workflowId, subjectIds),
       };
     }));
     // After the commit; if Redis is away, the worker's reconciler finds the outbox rows.
     if (owed) await this.jobs.aggregate(workflowId);
+    await this.jobs.deliverWebhooks(deliveries);
     return {
       unretired,
       ...(leftRetired ? { leftRetired } : {}),

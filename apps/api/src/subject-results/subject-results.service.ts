@@ -2,15 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RULE_RETIREMENT_REASONS } from '@chorus/client';
 import type { EffectMembership, ProjectRole, PublishedResult, RoutedIn, SubjectClassification, SubjectResult, SubjectResultDetail, SubjectResultPage, TranscriptionWord } from '@chorus/client';
-import { type ConsensusWord, askedForCheckOf, offPathOf, pluralityStanding, wordNeedsChecking } from '@chorus/consensus';
-import { type StoredAnnotation, inNaturalOrder, isUnlinked } from '@chorus/db';
+import { type ConsensusWord, type StoredTaskConsensus, taskConsensusView, wordNeedsChecking } from '@chorus/consensus';
+import { type StoredAnnotation, inNaturalOrder, isUnlinked, storedConsensusOf } from '@chorus/db';
 import { type RoutingDecision, type SubjectLocation, inEachScriptsDigits, isPrivateMetadataKey, publicMetadata } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { classificationCursor } from '../classifications/dto/own-classifications.dto';
 import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
-import { type StoredTaskConsensus, storedConsensusOf } from '../common/stored-consensus';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type SubjectResultQuery, type SubjectResultsAfter, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
 import { containsFoldedSql, cursorTimeSql } from '../common/sql';
@@ -353,11 +352,6 @@ function afterRow(sort: SubjectResultsQuery['sort'], row: SubjectResultRow): Sub
   return { sort, subjectId: row.subject_id };
 }
 
-const toConsensus = (stored: StoredTaskConsensus) => {
-  const { answer, agreement, votes, algorithm, workflow_version, not_reached, needs_checking } = stored;
-  return { answer, agreement, votes, algorithm, workflowVersion: workflow_version, notReached: not_reached, offPath: offPathOf(stored) ?? null, needsChecking: needs_checking, askedForCheck: askedForCheckOf(stored), plurality: pluralityStanding(stored) };
-};
-
 /**
  * A transcription's consensus words line by line (its `result.lines`, without the slots where most have no word), each
  * with how many of the transcriptions agree on it and whether it needs checking; null for other algorithms.
@@ -412,7 +406,7 @@ function toResult(row: SubjectResultRow, { role, userId }: Reader): SubjectResul
     draftTries: row.draft_tries,
     favourites: row.favourites,
     retirement: retirementOf(row, researcher),
-    consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, toConsensus(stored)])),
+    consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, taskConsensusView(stored)])),
     reviews: Object.fromEntries((row.reviews ?? []).map((review) => [review.task, toReview(review, researcher ? undefined : userId)])),
     ...(row.taken_down ? { takenDown: true as const } : {}),
   };
@@ -425,14 +419,14 @@ export type WithheldTask = 'notReached' | 'waitingForCheck';
 const publishedReviews = (row: SubjectResultRow) => new Map((row.reviews ?? []).filter((review) => !review.consensus_changed).map((review) => [review.task, review]));
 
 /** Why a published result leaves the task out (`toPublished`), or null when it gives it. */
-function withheldFor(consensus: Pick<ReturnType<typeof toConsensus>, 'notReached' | 'needsChecking'>, reviewed: boolean): WithheldTask | null {
+function withheldFor(consensus: Pick<ReturnType<typeof taskConsensusView>, 'notReached' | 'needsChecking'>, reviewed: boolean): WithheldTask | null {
   if (consensus.notReached) return 'notReached';
   return consensus.needsChecking && !reviewed ? 'waitingForCheck' : null;
 }
 
 /**
  * A finished subject's result as its project publishes it (`resultsPublic`): each task's consensus the consensus path
- * reaches, as the researchers read it (`toConsensus`), and the answer a review settled on, which replaces it; its
+ * reaches, as the researchers read it (`taskConsensusView`), and the answer a review settled on, which replaces it; its
  * metadata as volunteers see it. Nobody's name or id, no known answers. An approval whose consensus changed since is no
  * review (`consensus_changed`); a task whose consensus needs checking (`needsChecking`) and that no review settled is
  * left out.
@@ -440,7 +434,7 @@ function withheldFor(consensus: Pick<ReturnType<typeof toConsensus>, 'notReached
 function toPublished(row: SubjectResultRow & { retired_at: Date; workflow_name: string }): PublishedResult {
   const reviews = publishedReviews(row);
   const reached = Object.entries(row.tasks ?? {})
-    .map(([task, stored]): [string, ReturnType<typeof toConsensus>] => [task, toConsensus(stored)])
+    .map(([task, stored]): [string, ReturnType<typeof taskConsensusView>] => [task, taskConsensusView(stored)])
     .filter(([task, consensus]) => !withheldFor(consensus, reviews.has(task)));
   return {
     workflowId: row.workflow_id,
@@ -557,7 +551,7 @@ export class SubjectResultsService {
       if (!row.retired_at) return [];
       const reviews = publishedReviews(row);
       const withheld = Object.entries(row.tasks ?? {}).flatMap(([task, stored]): [string, WithheldTask][] => {
-        const why = withheldFor(toConsensus(stored), reviews.has(task));
+        const why = withheldFor(taskConsensusView(stored), reviews.has(task));
         return why ? [[task, why]] : [];
       });
       return [{ result: toPublished({ ...row, retired_at: row.retired_at }), withheld: new Map(withheld) }];
@@ -586,7 +580,7 @@ export class SubjectResultsService {
     return {
       ...toResult(row, { role, userId: user.id }),
       leftWorkflow: row.left_workflow,
-      consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...toConsensus(stored), result: stored.result, words: wordsOf(stored) }])),
+      consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...taskConsensusView(stored), result: stored.result, words: wordsOf(stored) }])),
       classifications: page.map((classification) => toClassification(classification, role)),
       nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,
       // Not to a reviewer: the sets' names and who took it out are the researchers' (a set of known answers, a researcher's id).

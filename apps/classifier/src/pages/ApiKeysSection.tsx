@@ -1,9 +1,10 @@
 import { API_KEY_LIMITS, API_KEY_SCOPES, type ApiKeyScope, type ApiKeyView, type NewApiKey } from '@chorus/client';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AskFirst } from '../components/AskFirst';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { FieldNotes, FormField, SelectField } from '../components/FormField';
+import { SecretShownOnce } from '../components/SecretShownOnce';
 import { problemAtFields } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
@@ -211,36 +212,17 @@ function ScopeChoice({ value, error, inputRef, onChange }: { value: string; erro
   );
 }
 
-/** A key just made: its secret, shown this once, focused so that it can be copied at once (by the button, or by hand). */
+/** A key just made: its secret, shown this once. */
 function NewKeySecret({ made }: { made: NewApiKey }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState<'yes' | 'failed' | null>(null);
-  const secret = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    secret.current?.focus();
-    secret.current?.select();
-  }, []);
-  const copy = () =>
-    navigator.clipboard.writeText(made.secret).then(
-      () => setCopied('yes'),
-      () => {
-        secret.current?.select();
-        setCopied('failed');
-      },
-    );
   return (
-    <div className="notice" data-testid="api-key-secret" data-key-id={made.id}>
-      <p>{t('account.settings.apiKeys.made', { name: made.name, date: whenInWords(made.expiresAt, 'date') })}</p>
-      <label htmlFor="settings-api-key-secret" className="field-label">
-        {t('account.settings.apiKeys.secret')}
-      </label>
-      <input id="settings-api-key-secret" ref={secret} readOnly value={made.secret} spellCheck={false} autoComplete="off" onFocus={(event) => event.currentTarget.select()} />{' '}
-      <button type="button" className="button button-secondary" onClick={() => void copy()}>
-        {t('account.settings.apiKeys.copy')}
-      </button>
-      <p role="status" data-testid="api-key-copied">
-        {copied === 'yes' ? t('account.settings.apiKeys.copied') : copied === 'failed' ? t('account.settings.apiKeys.copyFailed') : ''}
-      </p>
-    </div>
+    <SecretShownOnce
+      id="settings-api-key-secret"
+      testId="api-key"
+      dataId={made.id}
+      secret={made.secret}
+      message={t('account.settings.apiKeys.made', { name: made.name, date: whenInWords(made.expiresAt, 'date') })}
+      texts={{ label: t('account.settings.apiKeys.secret'), copy: t('account.settings.apiKeys.copy'), copied: t('account.settings.apiKeys.copied'), copyFailed: t('account.settings.apiKeys.copyFailed') }}
+    />
   );
 }

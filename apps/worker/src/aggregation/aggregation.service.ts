@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type ClassificationRecord, type TaskConsensus, type VolunteerSkills, WorkBudget, effectsMet, findRetirement, needsChecking, pluralityStanding, reduceSubject } from '@chorus/consensus';
-import { byExcludedVolunteerSql, isUnlinked, routeSubject } from '@chorus/db';
+import { byExcludedVolunteerSql, isUnlinked, recordSubjectEvents, routeSubject } from '@chorus/db';
 import { type Annotation, type SubjectLocation, type WorkflowDefinition, skillWeightedTasks, storedComparableConsensus } from '@chorus/tasks';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SkillsRepository } from '../skills/skills.repository';
@@ -113,6 +113,16 @@ export interface Aggregated {
   outcomes: Map<string, AggregationOutcome>;
   routedOut: number;
   workflows: Map<string, WorkflowAsRead>;
+  /** The webhook deliveries of the retirements written (`subject.retired`), to enqueue once they commit. */
+  deliveries: string[];
+}
+
+/** A drain's batch: each subject's outcome or the error that kept it from being aggregated, and what `Aggregated` tells. */
+interface Batch {
+  outcomes: Map<string, AggregationOutcome | Error>;
+  routedOut: number;
+  workflow?: WorkflowAsRead;
+  deliveries: string[];
 }
 
 /** What aggregation reads of subjects: their hot rows, the definitions of their versions, their classifications and the volunteers' skills. */
@@ -173,6 +183,8 @@ export interface DrainReport {
   /** Subjects that left a set this workflow's effects had put them in (`routeByEffects`). */
   routedOut: number;
   failed: string[];
+  /** The webhook deliveries kept with the retirements, to enqueue. */
+  deliveries: string[];
   /** The workflow as the drain's last batch read it; none when it found nothing to aggregate. */
   workflow?: WorkflowAsRead;
 }
@@ -192,7 +204,7 @@ export class AggregationService {
    * that fails is retried subject by subject, so a subject that cannot be aggregated holds up only itself.
    */
   async drainOutbox(workflowId: string): Promise<DrainReport> {
-    const report: DrainReport = { aggregated: 0, retired: 0, routedOut: 0, failed: [] };
+    const report: DrainReport = { aggregated: 0, retired: 0, routedOut: 0, failed: [], deliveries: [] };
     let limit = OUTBOX_BATCH;
     // Round the outbox in id order, from where the last batch stopped: subjects submitted to meanwhile, whatever
     // their ids, wait one round at most (from the lowest id each time, a steady stream of low ids would hold the rest).
@@ -205,8 +217,9 @@ export class AggregationService {
         continue;
       }
       let done = 0;
-      const { outcomes, routedOut, workflow } = await this.aggregateEach(workflowId, subjectIds);
+      const { outcomes, routedOut, workflow, deliveries } = await this.aggregateEach(workflowId, subjectIds);
       report.routedOut += routedOut;
+      report.deliveries.push(...deliveries);
       report.workflow = workflow ?? report.workflow;
       for (const [subjectId, outcome] of outcomes) {
         if (outcome === 'deferred') continue;
@@ -321,7 +334,8 @@ export class AggregationService {
       const routedOut = await this.routeByEffects(manager, written, saved);
       await this.saveStatuses(manager, written, saved);
       await this.flagLate(manager, written.flatMap((subject) => subject.late));
-      return { outcomes, routedOut, workflows: new Map([...workflowsAsRead(read), ...(again ? workflowsAsRead(again) : [])]) };
+      const deliveries = await this.keepRetirementEvents(manager, written);
+      return { outcomes, routedOut, deliveries, workflows: new Map([...workflowsAsRead(read), ...(again ? workflowsAsRead(again) : [])]) };
     });
   }
 
@@ -407,15 +421,15 @@ export class AggregationService {
   private async aggregateEach(
     workflowId: string,
     subjectIds: string[],
-  ): Promise<{ outcomes: Map<string, AggregationOutcome | Error>; routedOut: number; workflow?: WorkflowAsRead }> {
+  ): Promise<Batch> {
     const keys = subjectIds.map((subjectId) => ({ workflowId, subjectId }));
     try {
-      const { outcomes, routedOut, workflows } = await this.aggregateSubjects(keys);
-      return { outcomes: new Map(subjectIds.map((subjectId) => [subjectId, outcomes.get(keyOf({ workflowId, subjectId }))!])), routedOut, workflow: workflows.get(workflowId) };
+      const { outcomes, routedOut, workflows, deliveries } = await this.aggregateSubjects(keys);
+      return { outcomes: new Map(subjectIds.map((subjectId) => [subjectId, outcomes.get(keyOf({ workflowId, subjectId }))!])), routedOut, workflow: workflows.get(workflowId), deliveries };
     } catch (error) {
-      if (subjectIds.length === 1) return { outcomes: new Map([[subjectIds[0]!, error as Error]]), routedOut: 0 };
+      if (subjectIds.length === 1) return { outcomes: new Map([[subjectIds[0]!, error as Error]]), routedOut: 0, deliveries: [] };
       this.logger.warn(`a batch of ${subjectIds.length} subjects failed (${(error as Error).message}); aggregating them one by one`);
-      const each: { outcomes: Map<string, AggregationOutcome | Error>; routedOut: number; workflow?: WorkflowAsRead } = { outcomes: new Map(), routedOut: 0 };
+      const each: Batch = { outcomes: new Map(), routedOut: 0, deliveries: [] };
       for (const subjectId of subjectIds) {
         const aggregated = await this.aggregateSubjects([{ workflowId, subjectId }]).catch((failure: Error) => failure);
         if (aggregated instanceof Error) {
@@ -424,6 +438,7 @@ export class AggregationService {
         }
         each.outcomes.set(subjectId, aggregated.outcomes.get(keyOf({ workflowId, subjectId }))!);
         each.routedOut += aggregated.routedOut;
+        each.deliveries.push(...aggregated.deliveries);
         each.workflow = aggregated.workflows.get(workflowId) ?? each.workflow;
       }
       return each;
@@ -556,6 +571,17 @@ export class AggregationService {
       [JSON.stringify(rows)],
     );
     return new Set(written.map((row) => keyOf({ workflowId: row.workflow_id, subjectId: row.subject_id })));
+  }
+
+  /** Keeps the `subject.retired` webhook deliveries of the subjects retiring now, in the transaction that retires them: their ids. */
+  private async keepRetirementEvents(manager: EntityManager, recomputed: Recomputed[]): Promise<string[]> {
+    const retiring = new Map<string, string[]>();
+    for (const { key, retirement } of recomputed) {
+      if (retirement?.decision.retire) retiring.set(key.workflowId, [...(retiring.get(key.workflowId) ?? []), key.subjectId]);
+    }
+    const kept: string[] = [];
+    for (const [workflowId, subjectIds] of retiring) kept.push(...(await recordSubjectEvents(manager, 'subject.retired', workflowId, subjectIds)));
+    return kept;
   }
 
   /** Marks classifications as given while retired, and takes them out of their subjects' counted classifications. */

@@ -11,6 +11,7 @@ export const workerEnvSchema = z.object({
   // At least 3 s: the lock is renewed every half of it, BullMQ looks every half of that, and a job's longest wait for
   // the event loop is about a second (1.1 s for 3 million answers): a 2 s lock could lapse under it.
   JOB_LOCK_SECONDS: z.coerce.number().int().min(3).max(600).default(10),
+  WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false']).default('false'),
 });
 
 export interface WorkerConfig {
@@ -36,6 +37,11 @@ export interface WorkerConfig {
   drainDeadlineMs: number;
   /** How long a job's lock lasts unrenewed: the job of a worker that died runs again that long after (`stallOptions`). */
   jobLockMs: number;
+  /**
+   * Whether webhooks may be delivered to loopback, private, link-local and other non-public addresses (a test's or an
+   * intranet's receiver). Off, they are refused, so that a researcher cannot make the worker reach the inside network.
+   */
+  webhooksAllowPrivateAddresses: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -53,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
     skillsEveryMs: e.SKILLS_EVERY_MS,
     drainDeadlineMs: e.DRAIN_DEADLINE_SECONDS * 1000,
     jobLockMs: e.JOB_LOCK_SECONDS * 1000,
+    webhooksAllowPrivateAddresses: e.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES === 'true',
   };
 }
 

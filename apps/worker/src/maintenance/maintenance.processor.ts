@@ -7,6 +7,7 @@ import { CompletionService } from '../reaggregation/completion.service';
 import { SkillsService } from '../skills/skills.service';
 import { ReconcilerService } from './reconciler.service';
 import { LoggedWorkerHost } from '../jobs/logged-worker-host';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 
 /** Scheduled upkeep. Every worker upserts the schedules at boot (and whenever Redis has lost them); there is still one schedule. */
 // Its queue and worker options: processorOf, in WorkerModule.
@@ -23,6 +24,7 @@ export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicat
     private readonly reconciler: ReconcilerService,
     private readonly skills: SkillsService,
     private readonly completion: CompletionService,
+    private readonly webhooks: WebhookDeliveries,
     @InjectQueue('maintenance') private readonly maintenance: Queue,
     @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
   ) {
@@ -74,7 +76,11 @@ export class MaintenanceProcessor extends LoggedWorkerHost implements OnApplicat
         if (stamped) this.logger.log(`reconciler stamped the classifications of ${stamped} deleted accounts that were owed theirs`);
         const completed = await this.completion.reaggregateCompleted();
         if (completed) this.logger.log(`reconciler started the run on completion of ${completed} workflows that no aggregation had found complete`);
-        return enqueued + owed + stamped + completed;
+        const deliveries = await this.webhooks.enqueueLost(this.config.reconcileGraceMs);
+        if (deliveries) this.logger.log(`reconciler enqueued ${deliveries} webhook deliveries whose job was lost`);
+        const pruned = await this.webhooks.prune();
+        if (pruned) this.logger.log(`reconciler forgot ${pruned} webhook deliveries long delivered or given up on`);
+        return enqueued + owed + stamped + completed + deliveries + pruned;
       }
       case 'estimate-skills':
         return this.skills.estimateAll();

@@ -36,8 +36,9 @@ export class CompletionService {
   ) {}
 
   /**
-   * Records the workflow's completion if it completes now (`workflowCompleting`: told once, however often it is asked),
-   * and starts the run if it weighs by skill; a whole run already waiting or under way is the one. Whether it started one.
+   * Records the workflow's completion if it completes now (`workflowCompleting`: told once, however often it is asked,
+   * its webhooks told with it), and starts the run of one weighing by skill; a whole run already waiting or under way is
+   * the one. Whether it started one.
    */
   async reaggregateIfCompleting(workflowId: string): Promise<boolean> {
     const [workflow]: { version: number }[] = await this.db.query('SELECT version FROM workflows WHERE id = $1', [workflowId]);
@@ -67,7 +68,7 @@ export class CompletionService {
 
   /**
    * The sweep: records the completion of every workflow that is complete or finished and whose completion is not
-   * recorded (no drain asked, or the one that would have was lost), starting the run of those weighing by skill. How
+   * recorded (no drain asked, or the one that would have was lost), and starts the run of each weighing by skill. How
    * many runs it started; one that fails stays owed and holds up no other. Safe to run at once with a drain or another
    * sweep: the completion is recorded once (`workflowCompleting`).
    */

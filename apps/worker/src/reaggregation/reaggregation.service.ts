@@ -4,6 +4,7 @@ import { answerReaggregations, reaggregationsRequested, skillsReaggregationStart
 import { DataSource } from 'typeorm';
 import { AggregationService, keyOf, nextBatchSize } from '../aggregation/aggregation.service';
 import { SkillsService } from '../skills/skills.service';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 
 /**
  * Subjects per step at most, aggregated in one transaction (fewer once a step runs out of its time: `nextBatchSize`);
@@ -27,7 +28,12 @@ const SCOPE_FILTER: Record<ReaggregationScope, string> = {
  */
 @Injectable()
 export class ReaggregationService {
-  constructor(private readonly db: DataSource, private readonly aggregation: AggregationService, private readonly skills: SkillsService) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly aggregation: AggregationService,
+    private readonly skills: SkillsService,
+    private readonly webhooks: WebhookDeliveries,
+  ) {}
 
   async reaggregate(
     workflowId: string,
@@ -47,7 +53,8 @@ export class ReaggregationService {
         if (progress.answers !== undefined) await answerReaggregations(this.db, workflowId, progress.answers);
         return progress;
       }
-      const { outcomes, routedOut, workflows } = await this.aggregation.aggregateSubjects(subjectIds.map((subjectId) => ({ workflowId, subjectId })));
+      const { outcomes, routedOut, workflows, deliveries } = await this.aggregation.aggregateSubjects(subjectIds.map((subjectId) => ({ workflowId, subjectId })));
+      await this.webhooks.enqueue(deliveries);
       // The subjects a batch deferred (it ran out of time) are a tail of the id order: the next batch starts with them.
       const done = subjectIds.filter((subjectId) => outcomes.get(keyOf({ workflowId, subjectId })) !== 'deferred');
       if (done.some((subjectId) => outcomes.get(keyOf({ workflowId, subjectId })) === 'retired')) {

@@ -21,6 +21,7 @@ export * from './idempotent-request.entity';
 export * from './tutorial-seen.entity';
 export * from './api-key.entity';
 export * from './subject-comment.entity';
+export * from './webhook.entity';
 
 import { AggregationOutbox } from './aggregation-outbox.entity';
 import { ApiKey } from './api-key.entity';
@@ -44,6 +45,7 @@ import { CommentNotification, CommentReport, SubjectComment, SubjectCommentDelet
 import { MediaFailure } from './media-failure.entity';
 import { TutorialSeen } from './tutorial-seen.entity';
 import { User } from './user.entity';
+import { Webhook, WebhookDelivery } from './webhook.entity';
 import { Workflow, WorkflowSubjectSet, WorkflowVersion } from './workflow.entity';
 
 export const entities = [
@@ -51,5 +53,5 @@ export const entities = [
   WorkflowSubjectSet, SubjectWorkflowStatus, Classification, Consensus, VolunteerSkill, Assignment, AggregationOutbox,
   ReaggregationRunRecord, MailOutbox, SubjectReport, MediaFailure, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
   SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, SubjectSetDeparture, IdempotentRequest, TutorialSeen, ConsensusReview, ApiKey, SubjectComment,
-  SubjectCommentDeletion, CommentNotification, CommentReport, Collection, CollectionSubject,
+  SubjectCommentDeletion, CommentNotification, CommentReport, Collection, CollectionSubject, Webhook, WebhookDelivery,
 ];

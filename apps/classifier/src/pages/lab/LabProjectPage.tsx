@@ -28,6 +28,7 @@ import { ContributorsSection } from './ContributorsSection';
 import { type CommentAuthor, CommentBansSection } from './CommentBans';
 import { type CommentsAsked, DiscussionsSection } from './DiscussionsSection';
 import { NewsSection } from './NewsSection';
+import { WebhooksSection } from './WebhooksSection';
 import { ReportedCommentsSection } from './ReportedCommentsSection';
 import { whenInWords } from '../../lib/formats';
 
@@ -90,6 +91,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
                 <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
                 <ExcludedVolunteersSection project={project} />
                 <ContributorsSection project={project} />
+                {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <WebhooksSection project={project} />}
                 <CommentModeration project={project} />
               </>
             ) : project.role === 'reviewer' ? (

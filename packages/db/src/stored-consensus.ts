@@ -1,20 +1,3 @@
-import type { NotReached } from '@chorus/tasks';
-
-/** One task's consensus for a subject, as the worker stores it (a row of `consensus`). */
-export interface StoredTaskConsensus {
-  answer: string | null;
-  agreement: number | null;
-  votes: number;
-  algorithm: string;
-  workflow_version: number;
-  /** The algorithm's whole output: how the votes split, and more (only its `counts`, `offPath` and `askedForCheck`, read with `result: false`). */
-  result: Record<string, unknown>;
-  /** Why the consensus path does not reach the task (its `result.notReached`): null when it does. */
-  not_reached: NotReached | null;
-  /** The consensus is worth a researcher's check (`needsChecking` of @chorus/consensus), as the worker stored it. */
-  needs_checking: boolean;
-}
-
 /**
  * How the downloads and the results views read a subject's consensus: a lateral join on the hot row `alias` giving
  * `stored_consensus.tasks` (each task's stored consensus by task key; null before the subject's first aggregation) and

@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type NewWebhook, WEBHOOK_LIMITS, type WebhookDelivery, type WebhookDeliveryPage, type WebhookList, type WebhookView } from '@chorus/client';
+import { randomBytes } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/auth.decorators';
+import { ProblemException, notFound, validationFailed } from '../common/problem';
+import { cursorTimeSql } from '../common/sql';
+import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
+import { JobProducer } from '../jobs/job-producer';
+import { ProjectAccess } from '../projects/project-access';
+import { type DeliveriesQuery, type WebhookEdit, type WebhookInput, deliveryCursor } from './dto/webhooks.dto';
+
+const VIEW = 'id, project_id AS "projectId", url, events, created_at AS "createdAt"';
+const DELIVERY = `id, event, attempts, status_code AS "statusCode", error, created_at AS "createdAt", attempted_at AS "attemptedAt",
+  CASE WHEN delivered_at IS NOT NULL THEN 'delivered' WHEN failed_at IS NOT NULL THEN 'failed' ELSE 'waiting' END AS state`;
+/** The webhook's ($1) deliveries, newest first, after the cursor ($2, $3), $4 at most. */
+const DELIVERIES = `SELECT ${DELIVERY}, ${cursorTimeSql('created_at')} AS cursor_time FROM webhook_deliveries
+  WHERE webhook_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+  ORDER BY created_at DESC, id DESC LIMIT $4`;
+
+interface WebhookRow {
+  id: string;
+  projectId: string;
+  url: string;
+  events: WebhookView['events'];
+  createdAt: Date;
+}
+interface DeliveryRow extends Omit<WebhookDelivery, 'createdAt' | 'attemptedAt'> {
+  createdAt: Date;
+  attemptedAt: Date | null;
+  cursor_time?: string;
+}
+
+const viewOf = (row: WebhookRow): WebhookView => ({ id: row.id, projectId: row.projectId, url: row.url, events: row.events, createdAt: row.createdAt.toISOString() });
+const deliveryOf = ({ cursor_time: _cursor, ...row }: DeliveryRow): WebhookDelivery => ({ ...row, createdAt: row.createdAt.toISOString(), attemptedAt: row.attemptedAt?.toISOString() ?? null });
+
+/** A signing secret: 32 random bytes, prefixed so that one found in a file says what it is. */
+const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
+
+const tooManyWebhooks = () =>
+  new ProblemException(
+    409,
+    `This project has ${WEBHOOK_LIMITS.perProject} webhooks, the most it may have: delete one it no longer needs (DELETE /api/v1/webhooks/:id), or subscribe an existing one to more events (PATCH /api/v1/webhooks/:id).`,
+    undefined,
+    'too-many-webhooks',
+  );
+
+/**
+ * A retry of a webhook's registration under the same `Idempotency-Key`: refused, naming the webhook the first request
+ * made, since its secret is answered once only and a second webhook is not what the retry meant.
+ */
+const alreadyMade = (webhook: WebhookRow) => {
+  const refused = new ProblemException(
+    409,
+    `A webhook was already registered with this Idempotency-Key (id ${webhook.id}, ${webhook.url}). Its secret was answered once, to the request that made it, so it is not shown again and no second webhook was made: use the secret that request was answered with, or, if it was lost, delete that webhook (DELETE /api/v1/webhooks/${webhook.id}) and register another with a fresh Idempotency-Key.`,
+    [{ pointer: '/headers/idempotency-key', message: `already registered the webhook ${webhook.id}, whose secret is not shown again; send a fresh key to register another` }],
+    'webhook-already-made',
+  );
+  refused.body.webhook = viewOf(webhook);
+  return refused;
+};
+
+/** A project's webhooks: made (their secret shown once), listed, changed, deleted, tested; and their deliveries. */
+@Injectable()
+export class WebhooksService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly access: ProjectAccess,
+    private readonly jobs: JobProducer,
+    private readonly idempotentRequests: IdempotentRequests,
+  ) {}
+
+  /** A new webhook with its secret; the project's row is locked while its webhooks are counted, so that two at once cannot pass the cap. */
+  async create(projectId: string, { url, events }: WebhookInput, user: AuthUser): Promise<NewWebhook> {
+    await this.access.requireAdministrator(projectId, user, '/params/id');
+    const secret = newSecret();
+    const row = await this.db.transaction(async (manager) => {
+      await manager.query('SELECT 1 FROM projects WHERE id = $1 FOR NO KEY UPDATE', [projectId]);
+      const [{ count }] = await manager.query<{ count: number }[]>('SELECT count(*)::int AS count FROM webhooks WHERE project_id = $1', [projectId]);
+      if (count! >= WEBHOOK_LIMITS.perProject) throw tooManyWebhooks();
+      const [made] = await manager.query<WebhookRow[]>(`INSERT INTO webhooks (project_id, url, events, secret, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${VIEW}`, [
+        projectId,
+        url,
+        events,
+        secret,
+        user.id,
+      ]);
+      await this.idempotentRequests.keepAnswerIn(manager, { body: null, refusal: alreadyMade(made!).body });
+      return made!;
+    });
+    return { ...viewOf(row), secret };
+  }
+
+  async list(projectId: string, user: AuthUser): Promise<WebhookList> {
+    await this.access.requireAdministrator(projectId, user, '/params/id');
+    const rows = await this.db.query<WebhookRow[]>(`SELECT ${VIEW} FROM webhooks WHERE project_id = $1 ORDER BY created_at, id`, [projectId]);
+    return { webhooks: rows.map(viewOf) };
+  }
+
+  /** Fails unless the webhook exists and the caller administers its project, its owner or a collaborator (404 for one they may not see). */
+  async requireAdministrator(webhookId: string, user: AuthUser): Promise<WebhookRow> {
+    const [row] = await this.db.query<WebhookRow[]>(`SELECT ${VIEW} FROM webhooks WHERE id = $1`, [webhookId]);
+    if (!row) throw notFound(`Webhook ${webhookId}`, '/params/id');
+    await this.access.requireAdministrator(row.projectId, user, '/params/id');
+    return row;
+  }
+
+  async update(webhookId: string, { url, events }: WebhookEdit, user: AuthUser): Promise<WebhookView> {
+    await this.requireAdministrator(webhookId, user);
+    if (url === undefined && events === undefined) throw validationFailed([{ pointer: '', message: 'changes nothing: give the new url, the new events, or both' }]);
+    const [[row]] = await this.db.query<[WebhookRow[], number]>(`UPDATE webhooks SET url = coalesce($2, url), events = coalesce($3, events) WHERE id = $1 RETURNING ${VIEW}`, [
+      webhookId,
+      url ?? null,
+      events ?? null,
+    ]);
+    if (!row) throw notFound(`Webhook ${webhookId}`, '/params/id');
+    return viewOf(row);
+  }
+
+  /** Deletes the webhook and its deliveries: those not yet made are never made. */
+  async delete(webhookId: string, user: AuthUser): Promise<void> {
+    await this.requireAdministrator(webhookId, user);
+    await this.db.query('DELETE FROM webhooks WHERE id = $1', [webhookId]);
+  }
+
+  /** Keeps a `ping` delivery for the webhook, whatever events it receives, and asks for it to be sent. */
+  async ping(webhookId: string, user: AuthUser): Promise<WebhookDelivery> {
+    const webhook = await this.requireAdministrator(webhookId, user);
+    const [row] = await this.db.query<DeliveryRow[]>(
+      `INSERT INTO webhook_deliveries (webhook_id, event, data) VALUES ($1, 'ping', jsonb_build_object('projectId', $2::uuid, 'webhookId', $1::uuid, 'sentBy', $3::uuid)) RETURNING ${DELIVERY}`,
+      [webhookId, webhook.projectId, user.id],
+    );
+    await this.jobs.deliverWebhooks([row!.id]);
+    return deliveryOf(row!);
+  }
+
+  async deliveries(webhookId: string, { limit, after }: DeliveriesQuery, user: AuthUser): Promise<WebhookDeliveryPage> {
+    await this.requireAdministrator(webhookId, user);
+    const rows = await this.db.query<DeliveryRow[]>(DELIVERIES, [webhookId, after?.createdAt ?? null, after?.deliveryId ?? null, limit + 1]);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return { deliveries: page.map(deliveryOf), next: rows.length > limit && last ? deliveryCursor(last.cursor_time!, last.id) : null };
+  }
+}
+

@@ -1,0 +1,124 @@
+import { type NewWebhook, WEBHOOK_LIMITS } from '@chorus/client';
+import { randomUUID } from 'node:crypto';
+import { newAccount, newMember } from '../../../test/support/accounts';
+import { refusal } from '../../../test/support/requests';
+import { type Stack, startStack } from '../../../test/support/stack';
+
+/**
+ * A project's webhooks: its researchers register addresses and the events to POST there (the secret shown once), list,
+ * change and delete them, send a test event and read the deliveries; a bad address or event is refused naming the
+ * field; no one else may see or touch them.
+ */
+let stack: Stack;
+
+const project = async (title: string) => (await stack.client.createProject({ title: `${title} ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+});
+afterAll(() => stack.stop());
+
+describe('a project’s webhooks', () => {
+  it('are registered with their secret shown once, listed without it, changed and deleted', async () => {
+    const projectId = await project('Hooks');
+    const made = await stack.client.createWebhook(projectId, { url: ' https://example.org/chorus ', events: ['subject.retired', 'workflow.completed', 'subject.retired'] });
+    expect(made).toMatchObject({ projectId, url: 'https://example.org/chorus', events: ['subject.retired', 'workflow.completed'] });
+    expect(made.secret).toMatch(/^whsec_[\w-]{43}$/);
+
+    const { webhooks } = await stack.client.webhooks(projectId);
+    expect(webhooks).toEqual([{ id: made.id, projectId, url: 'https://example.org/chorus', events: ['subject.retired', 'workflow.completed'], createdAt: made.createdAt }]);
+    expect(JSON.stringify(webhooks)).not.toContain(made.secret);
+
+    const changed = await stack.client.updateWebhook(made.id, { events: ['subject.unretired'] });
+    expect(changed).toMatchObject({ id: made.id, url: 'https://example.org/chorus', events: ['subject.unretired'] });
+    const { rows } = await stack.db.query('SELECT secret FROM webhooks WHERE id = $1', [made.id]);
+    expect(rows[0].secret).toBe(made.secret);
+
+    await stack.client.deleteWebhook(made.id);
+    expect((await stack.client.webhooks(projectId)).webhooks).toEqual([]);
+    await refusal(stack.client.deleteWebhook(made.id), { status: 404, pointers: ['/params/id'] });
+  });
+
+  it('are registered once under an Idempotency-Key: a retry is refused 409 naming the webhook, never its secret again', async () => {
+    const projectId = await project('Retried');
+    const register = () =>
+      fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/webhooks`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.client.token}`, 'content-type': 'application/json', 'idempotency-key': 'register-hook-1' },
+        body: JSON.stringify({ url: 'https://example.org/retried', events: ['subject.retired'] }),
+      });
+    const first = await register();
+    expect(first.status).toBe(201);
+    const made = (await first.json()) as NewWebhook;
+    const retry = await register();
+    expect(retry.status).toBe(409);
+    const refused = (await retry.json()) as { errors: unknown };
+    expect(refused).toMatchObject({ type: 'urn:chorus:problem:webhook-already-made', webhook: { id: made.id, url: 'https://example.org/retried' } });
+    expect(refused.errors).toEqual([{ pointer: '/headers/idempotency-key', message: expect.stringContaining(made.id) }]);
+    expect(JSON.stringify(refused)).not.toContain(made.secret);
+    expect((await stack.client.webhooks(projectId)).webhooks.map((webhook) => webhook.id)).toEqual([made.id]);
+    const kept = JSON.stringify((await stack.db.query('SELECT response FROM idempotent_requests')).rows);
+    expect(kept).toContain(made.id);
+    expect(kept).not.toContain(made.secret);
+  });
+
+  it('refuse an address that is not http or https, holds credentials or is too long, and an unknown event, naming the field', async () => {
+    const projectId = await project('Bad hooks');
+    for (const url of ['ftp://example.org/x', 'not an address', 'https://user:secret@example.org/x', `https://example.org/${'a'.repeat(WEBHOOK_LIMITS.urlLength)}`]) {
+      await refusal(stack.client.createWebhook(projectId, { url, events: ['subject.retired'] }), { status: 422, pointers: ['/url'] });
+    }
+    const unknown = await refusal(stack.client.createWebhook(projectId, { url: 'https://example.org/x', events: ['subject.retire' as 'subject.retired'] }), { status: 422, pointers: ['/events/0'] });
+    expect(unknown.problem.errors![0]!.message).toContain('subject.retired');
+    await refusal(stack.client.createWebhook(projectId, { url: 'https://example.org/x', events: [] }), { status: 422, pointers: ['/events'] });
+    const made = await stack.client.createWebhook(projectId, { url: 'https://example.org/x', events: ['subject.retired'] });
+    await refusal(stack.client.updateWebhook(made.id, { url: 'javascript:alert(1)' }), { status: 422, pointers: ['/url'] });
+    await refusal(stack.client.updateWebhook(made.id, {}), { status: 422 });
+    expect((await stack.client.webhooks(projectId)).webhooks.map((webhook) => webhook.url)).toEqual(['https://example.org/x']);
+  });
+
+  it(`are at most ${WEBHOOK_LIMITS.perProject} a project`, async () => {
+    const projectId = await project('Many hooks');
+    for (let i = 0; i < WEBHOOK_LIMITS.perProject; i++) await stack.client.createWebhook(projectId, { url: `https://example.org/${i}`, events: ['subject.retired'] });
+    const refused = await refusal(stack.client.createWebhook(projectId, { url: 'https://example.org/more', events: ['subject.retired'] }), { status: 409, type: 'urn:chorus:problem:too-many-webhooks' });
+    expect(refused.problem.detail).toContain(String(WEBHOOK_LIMITS.perProject));
+    expect((await stack.client.webhooks(projectId)).webhooks).toHaveLength(WEBHOOK_LIMITS.perProject);
+  });
+
+  it('are their project’s owner’s and collaborators’ only: a scientist, a volunteer, a moderator and another project’s collaborator are refused', async () => {
+    const projectId = await project('Private hooks');
+    const made = await stack.client.createWebhook(projectId, { url: 'https://example.org/x', events: ['subject.retired'] });
+    const collaborator = await newMember(stack, projectId, 'collaborator', 'Collaborator');
+    expect((await collaborator.client.webhooks(projectId)).webhooks.map((webhook) => webhook.id)).toEqual([made.id]);
+    await collaborator.client.pingWebhook(made.id);
+
+    const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
+    const volunteer = await newAccount(stack, 'Volunteer');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Moderator');
+    const otherProject = await project('Other');
+    const stranger = await newMember(stack, otherProject, 'collaborator', 'Stranger');
+    for (const { client } of [scientist, volunteer, moderator, stranger]) {
+      await refusal(client.webhooks(projectId), { status: 403 });
+      await refusal(client.createWebhook(projectId, { url: 'https://example.org/y', events: ['subject.retired'] }), { status: 403 });
+      await refusal(client.updateWebhook(made.id, { url: 'https://evil.example/' }), { status: 403 });
+      await refusal(client.deleteWebhook(made.id), { status: 403 });
+      await refusal(client.pingWebhook(made.id), { status: 403 });
+      await refusal(client.webhookDeliveries(made.id), { status: 403 });
+    }
+    await refusal(stack.anonymous.webhooks(projectId), { status: 401 });
+    expect((await stack.client.webhooks(projectId)).webhooks).toMatchObject([{ id: made.id, url: 'https://example.org/x' }]);
+    expect((await stack.client.webhookDeliveries(made.id)).deliveries).toMatchObject([{ event: 'ping' }]);
+  });
+
+  it('send a test event on asking, listed among the deliveries newest first, a page at a time', async () => {
+    const projectId = await project('Ping');
+    const made = await stack.client.createWebhook(projectId, { url: 'https://example.org/x', events: ['workflow.completed'] });
+    const first = await stack.client.pingWebhook(made.id);
+    expect(first).toMatchObject({ event: 'ping', state: 'waiting', attempts: 0, statusCode: null, error: null, attemptedAt: null });
+    const second = await stack.client.pingWebhook(made.id);
+    const page = await stack.client.webhookDeliveries(made.id, { limit: 1 });
+    expect(page.deliveries.map((delivery) => delivery.id)).toEqual([second.id]);
+    const rest = await stack.client.webhookDeliveries(made.id, { limit: 1, after: page.next! });
+    expect([rest.deliveries.map((delivery) => delivery.id), rest.next]).toEqual([[first.id], null]);
+    await refusal(stack.client.webhookDeliveries(made.id, { after: 'nonsense' }), { status: 422, pointers: ['/query/after'] });
+  });
+});

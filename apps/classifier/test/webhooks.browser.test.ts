@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { signUp } from '../../../test/support/accounts';
+import { until } from '../../../test/support/waiting';
+import { type WebhookReceiver, signedWith, startWebhookReceiver } from '../../../test/support/webhook-receiver';
+import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+
+/**
+ * The lab's "Webhooks" section in a real browser: a researcher adds a webhook by keyboard (its events as checkboxes),
+ * sees its signing secret once (focused, with a copy button), sends a test event that the receiver gets signed with it,
+ * sees the delivery listed, and deletes the webhook after a question.
+ */
+
+jest.setTimeout(90_000);
+
+describe('classifier in a browser: project webhooks in the lab', () => {
+  const suite = useStackAndBrowser();
+  let receiver: WebhookReceiver;
+  beforeAll(async () => {
+    receiver = await startWebhookReceiver();
+  });
+  afterAll(() => receiver.stop());
+
+  it('adds a webhook, shows its secret once, sends a test event, lists its delivery and deletes it', async () => {
+    const researcher = await signUp(suite.stack, { email: `hooks-${randomUUID()}@example.org`, displayName: 'Ada' });
+    const client = suite.stack.anonymous.withToken(researcher.token);
+    const project = await client.createProject({ title: `Hooks ${randomUUID().slice(0, 6)}`, status: 'live' });
+    const { page, errors } = await signedInPage(suite, researcher);
+    await suite.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: suite.stack.baseUrl });
+    await page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    const section = page.getByTestId('lab-webhooks');
+    await waitToSee(section.getByText('This project has no webhooks.'), { timeout: 10_000 });
+
+    // By keyboard: the address, then the events, every one checked at first; one is left out.
+    await tabTo(page, '#lab-webhook-url', 200);
+    await page.keyboard.type(receiver.url('/lab'));
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#lab-webhook-event-subject-retired');
+    expect(await section.locator('.lab-webhook-events label').allTextContents()).toEqual(['A subject retires', 'A subject is unretired', 'A workflow completes']);
+    await page.keyboard.press('Tab');
+    await waitForFocus(page, '#lab-webhook-event-subject-unretired');
+    await page.keyboard.press('Space');
+    await tabTo(page, '[aria-labelledby="lab-webhook-new-heading"] button[type="submit"]');
+    await page.keyboard.press('Enter');
+
+    await waitToSee(page.getByTestId('lab-webhook-secret'), { timeout: 10_000 });
+    await waitForFocus(page, '#lab-webhook-secret');
+    const secret = await page.locator('#lab-webhook-secret').inputValue();
+    expect(secret).toMatch(/^whsec_/);
+    const [webhook] = (await client.webhooks(project.id)).webhooks;
+    expect(webhook).toMatchObject({ url: receiver.url('/lab'), events: ['subject.retired', 'workflow.completed'] });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await waitToSee(page.getByTestId('lab-webhook-copied').getByText('Copied.'));
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+    await waitToSee(section.getByText('Receives: A subject retires; A workflow completes.'));
+    await checkScreen(page, 'lab-webhooks');
+
+    // By keyboard: the test event, its button described by the webhook's address; what it did said in a status.
+    const headingId = `lab-webhook-${webhook!.id}`;
+    await tabTo(page, `.lab-actions button[aria-describedby="${headingId}"]:first-child`, 100);
+    await page.keyboard.press('Enter');
+    await waitToSee(section.getByRole('status').getByText('The test event is sent: refresh the deliveries to see how it went.'));
+    const received = () => receiver.received.filter((event) => event.path === '/lab');
+    await until(async () => received().length > 0, 'the test event');
+    expect(received()).toHaveLength(1);
+    expect(signedWith(received()[0]!, secret)).toBe(true);
+    expect(received()[0]!.headers['chorus-event']).toBe('ping');
+    await section.getByRole('button', { name: 'Refresh the deliveries' }).click();
+    const row = section.getByTestId('lab-webhook-deliveries').locator('tbody tr');
+    await waitToSee(row.getByText('Delivered'));
+    expect(await row.locator('td').allTextContents()).toEqual([expect.any(String), 'ping', 'Delivered', '200', '1', '']);
+
+    // A reload shows the secret no more.
+    await page.reload();
+    await waitToSee(section.getByText('Receives: A subject retires; A workflow completes.'), { timeout: 10_000 });
+    expect(await page.getByTestId('lab-webhook-secret').count()).toBe(0);
+
+    // By keyboard: the delete, asked first; what it did then takes focus.
+    await tabTo(page, `.lab-actions button[aria-describedby="${headingId}"]:last-child`, 200);
+    await page.keyboard.press('Enter');
+    await waitToSee(page.getByTestId('lab-webhook-delete-question'));
+    await tabTo(page, '[data-testid="lab-webhook-delete-question"] button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await waitToSee(section.getByText('This project has no webhooks.'));
+    await waitForFocus(page, '[data-testid="lab-webhooks-result"]');
+    expect((await client.webhooks(project.id)).webhooks).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,244 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { WEBHOOK_DELIVERIES_KEPT_DAYS } from '@chorus/db';
+import { webhookDeliveryJob } from '@chorus/jobs';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
+import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
+import { type WebhookReceiver, signedWith, startWebhookReceiver } from '../../../test/support/webhook-receiver';
+import { voteWorkflow, yesNoWorkflow } from '../../../test/support/workflows';
+import { WebhookDeliveries } from '../src/webhooks/webhook-deliveries.service';
+import type { WorkerConfig } from '../src/config/config';
+import { WebhookSender, isPublicAddress } from '../src/webhooks/webhook-sender';
+
+/**
+ * The worker POSTs each webhook delivery kept with a retirement (or a test event) to its address, signed with the
+ * webhook's secret; retries a 500 with the same delivery id; sends nothing for a change rolled back nor to a webhook
+ * that does not receive the event; gives up at once on a 4xx; and reaches no private address unless configured to.
+ */
+let stack: Stack;
+let receiver: WebhookReceiver;
+let worker: INestApplicationContext;
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  // The reconciler looks often, for the deliveries whose job was lost.
+  worker = await stack.startWorker({ reconcileEveryMs: 500, reconcileGraceMs: 0 });
+  receiver = await startWebhookReceiver();
+});
+afterAll(async () => {
+  await receiver.stop();
+  await stack.stop();
+});
+
+const at = (path: string) => receiver.received.filter((event) => event.path === path);
+const deliveriesOf = async (webhookId: string) => (await stack.client.webhookDeliveries(webhookId)).deliveries;
+const settled = async (webhookId: string) => (await deliveriesOf(webhookId)).every((delivery) => delivery.state !== 'waiting');
+const classify = async (workflowId: string, subjectId: string) => {
+  const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+  await guest.classify({ workflowId, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'yes' }] }, randomUUID());
+};
+
+it('POSTs a retirement signed, and after a 500 again with the same delivery id; nothing to a webhook not receiving it', async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'page-1' }], 1);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/retired'), events: ['subject.retired'] });
+  const other = await stack.client.createWebhook(projectId, { url: receiver.url('/unretired'), events: ['subject.unretired'] });
+  receiver.answers.push(500);
+  await classify(workflowId, idOf['page-1']!);
+  await until(async () => at('/retired').length >= 2, 'the retirement, sent twice');
+
+  const [first, second] = at('/retired');
+  for (const event of [first!, second!]) {
+    expect(signedWith(event, hook.secret)).toBe(true);
+    expect(event.headers['chorus-event']).toBe('subject.retired');
+    expect(event.headers['content-type']).toBe('application/json');
+  }
+  expect(second!.headers['chorus-delivery']).toBe(first!.headers['chorus-delivery']);
+  const body = JSON.parse(second!.body);
+  expect(body).toMatchObject({ id: first!.headers['chorus-delivery'], event: 'subject.retired', timestamp: Number(second!.headers['chorus-timestamp']) });
+  expect(body.data).toMatchObject({ projectId, workflowId, subjectId: idOf['page-1'], externalId: 'page-1', reason: 'count', consensus: { T0: { answer: 'yes', agreement: 1, votes: 1 } } });
+  // The consensus as the results API gives it, every field (the results', since, may be the run on completion's);
+  // times in UTC to the millisecond, as the API gives them.
+  const { subjects } = await stack.client.subjectResults(workflowId, { externalId: 'page-1' });
+  expect(Object.keys(body.data.consensus.T0).sort()).toEqual(Object.keys(subjects[0]!.consensus.T0!).sort());
+  expect(body.data.consensus.T0).toMatchObject({ algorithm: 'plurality-vote', workflowVersion: 1, notReached: null, offPath: null, needsChecking: false, askedForCheck: 0, plurality: { against: false } });
+  expect(body.data.retiredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  expect(signedWith({ ...second!, body: second!.body.replace('page-1', 'page-2') }, hook.secret)).toBe(false);
+
+  await until(async () => (await stack.client.webhookDeliveries(hook.id)).deliveries[0]?.state === 'delivered', 'the delivery recorded');
+  expect((await stack.client.webhookDeliveries(hook.id)).deliveries).toMatchObject([{ event: 'subject.retired', state: 'delivered', attempts: 2, statusCode: 200, error: null }]);
+  expect((await stack.client.webhookDeliveries(other.id)).deliveries).toEqual([]);
+  expect(at('/unretired')).toEqual([]);
+});
+
+it('POSTs the completion of a workflow whose last subject retires, one that weighs no skill too', async () => {
+  const { projectId, workflowId, subjectIds } = await voteWorkflow(stack, 1, 1, 'vote');
+  await stack.client.createWebhook(projectId, { url: receiver.url('/completed'), events: ['workflow.completed'] });
+  await classify(workflowId, subjectIds[0]!);
+  await until(async () => at('/completed').length > 0, 'the completion');
+  expect(at('/completed').map((event) => [event.headers['chorus-event'], JSON.parse(event.body).data])).toMatchObject([['workflow.completed', { projectId, workflowId, name: 'W', status: 'active' }]]);
+});
+
+it('sends a delivered event once however often its job runs', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }], 1);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/once'), events: ['subject.retired'] });
+  const ping = await stack.client.pingWebhook(hook.id);
+  await until(async () => (await stack.client.webhookDeliveries(hook.id)).deliveries[0]?.state === 'delivered', 'the test event delivered');
+  expect(await worker.get(WebhookDeliveries).attempt(ping.id)).toBe('none');
+  expect(at('/once')).toHaveLength(1);
+  expect(JSON.parse(at('/once')[0]!.body)).toMatchObject({ id: ping.id, event: 'ping', data: { projectId, webhookId: hook.id } });
+});
+
+it('sends nothing for a retirement rolled back', async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'kept' }, { externalId: 'undone' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/rolled-back'), events: ['subject.retired'] });
+  // The retirement of `undone` fails as it commits, after its delivery was kept in its transaction.
+  const trigger = `refuse_${randomUUID().replace(/-/g, '')}`;
+  await stack.db.query(`CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'rolled back by the test'; END $$`);
+  await stack.db.query(
+    `CREATE CONSTRAINT TRIGGER ${trigger} AFTER UPDATE ON subject_workflow_status DEFERRABLE INITIALLY DEFERRED FOR EACH ROW
+     WHEN (NEW.subject_id = '${idOf.undone}' AND NEW.retired_at IS NOT NULL) EXECUTE FUNCTION ${trigger}()`,
+  );
+  try {
+    await expect(stack.client.retireSubjects(workflowId, { subjectIds: [idOf.undone!], reason: 'Blank page' })).rejects.toMatchObject({ status: 500 });
+  } finally {
+    await stack.db.query(`DROP TRIGGER ${trigger} ON subject_workflow_status`);
+    await stack.db.query(`DROP FUNCTION ${trigger}()`);
+  }
+  await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.kept!], reason: 'Blank page' });
+  await until(async () => at('/rolled-back').length > 0, 'the retirement that committed');
+  expect(at('/rolled-back').map((event) => JSON.parse(event.body).data)).toMatchObject([{ subjectId: idOf.kept, reason: 'manual' }]);
+  expect((await stack.client.webhookDeliveries(hook.id)).deliveries).toHaveLength(1);
+});
+
+it('gives up at once on a 4xx answer', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/gone'), events: ['subject.retired'] });
+  receiver.answers.push(410);
+  await stack.client.pingWebhook(hook.id);
+  await until(async () => (await stack.client.webhookDeliveries(hook.id)).deliveries[0]?.state === 'failed', 'the delivery given up on');
+  expect((await stack.client.webhookDeliveries(hook.id)).deliveries).toMatchObject([{ state: 'failed', attempts: 1, statusCode: 410, error: 'answered 410' }]);
+  expect(at('/gone')).toHaveLength(1);
+});
+
+it('POSTs an unretirement, and the retirement of each subject of a set retired whole', async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'a' }, { externalId: 'b' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/set'), events: ['subject.retired', 'subject.unretired'] });
+  const [subjectSetId] = (await stack.client.getWorkflow(workflowId)).subjectSetIds;
+  await stack.client.retireSubjects(workflowId, { subjectSetId: subjectSetId!, reason: 'Done with it' });
+  await until(async () => at('/set').length >= 2, 'both retirements');
+  await stack.client.unretireSubjects(workflowId, { subjectIds: [idOf.a!], reason: 'Retired by mistake' });
+  await until(async () => at('/set').length >= 3, 'the unretirement');
+  const sent = at('/set').map((event) => [event.headers['chorus-event'], JSON.parse(event.body).data]);
+  expect(sent.slice(0, 2).map(([, data]) => data.subjectId).sort()).toEqual([idOf.a, idOf.b].sort());
+  expect(sent.slice(0, 2).map(([event]) => event)).toEqual(['subject.retired', 'subject.retired']);
+  expect(sent[2]).toMatchObject(['subject.unretired', { projectId, workflowId, subjectId: idOf.a, externalId: 'a' }]);
+  expect(sent[2]![1].unretiredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  await until(() => settled(hook.id), 'the deliveries recorded');
+});
+
+it('follows no redirect: a 3xx is given up on, its Location never asked', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/moved'), events: ['subject.retired'] });
+  receiver.answers.push(302);
+  receiver.location = receiver.url('/elsewhere');
+  try {
+    await stack.client.pingWebhook(hook.id);
+    await until(() => settled(hook.id), 'the delivery given up on');
+  } finally {
+    receiver.location = undefined;
+  }
+  expect(await deliveriesOf(hook.id)).toMatchObject([{ state: 'failed', attempts: 1, statusCode: 302 }]);
+  expect(at('/moved')).toHaveLength(1);
+  expect(at('/elsewhere')).toEqual([]);
+});
+
+it('tries again after a 429 and a timeout', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/busy'), events: ['subject.retired'] });
+  receiver.answers.push(429, 'no answer');
+  await stack.client.pingWebhook(hook.id);
+  await until(async () => (await deliveriesOf(hook.id))[0]?.state === 'delivered', 'the delivery, at the third attempt');
+  expect(await deliveriesOf(hook.id)).toMatchObject([{ state: 'delivered', attempts: 3, statusCode: 200, error: null }]);
+  expect(at('/busy').map((event) => event.headers['chorus-delivery'])).toEqual(Array(3).fill(at('/busy')[0]!.headers['chorus-delivery']));
+});
+
+it('sends, by its reconciler, a delivery whose job was lost after some attempts, once its last attempt\'s hold lapsed', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/lost'), events: ['subject.retired'] });
+  // As a worker that died mid-send leaves it, its job gone: two attempts made, the last one's hold lapsed.
+  const { rows } = await stack.db.query(
+    `INSERT INTO webhook_deliveries (webhook_id, event, data, attempts, attempted_at, claimed_until, created_at)
+     VALUES ($1, 'ping', $2, 2, now() - interval '1 minute', now() - interval '30 seconds', now() - interval '2 minutes') RETURNING id`,
+    [hook.id, { projectId, webhookId: hook.id }],
+  );
+  await until(async () => (await deliveriesOf(hook.id))[0]?.state === 'delivered', 'the lost delivery, sent by the reconciler');
+  expect(await deliveriesOf(hook.id)).toMatchObject([{ id: rows[0].id, state: 'delivered', attempts: 3 }]);
+  expect(at('/lost').map((event) => event.headers['chorus-delivery'])).toEqual([rows[0].id]);
+});
+
+it('waits for the hold of another attempt to lapse, spending none of its job\'s attempts, then sends', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/held'), events: ['subject.retired'] });
+  // As a worker mid-send holds it: one attempt made, its claim 2 s more.
+  const { rows } = await stack.db.query(
+    `INSERT INTO webhook_deliveries (webhook_id, event, data, attempts, attempted_at, claimed_until) VALUES ($1, 'ping', '{}', 1, now(), now() + interval '2 seconds') RETURNING id`,
+    [hook.id],
+  );
+  const queue = worker.get<Queue>(getQueueToken('webhooks'));
+  await queue.add(webhookDeliveryJob(rows[0].id).name, webhookDeliveryJob(rows[0].id).data, webhookDeliveryJob(rows[0].id).opts);
+  await until(async () => (await deliveriesOf(hook.id))[0]?.state === 'delivered', 'the delivery once the hold lapsed');
+  expect(await deliveriesOf(hook.id)).toMatchObject([{ attempts: 2, statusCode: 200 }]);
+  expect(at('/held')).toHaveLength(1);
+  const job = await queue.getJob(`delivery-${rows[0].id}-0`);
+  expect(job?.attemptsMade).toBe(1);
+});
+
+it(`forgets, by its reconciler, the deliveries delivered or given up on more than ${WEBHOOK_DELIVERIES_KEPT_DAYS} days ago`, async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/old'), events: ['subject.retired'] });
+  const kept = async (age: string, settled: string) =>
+    (await stack.db.query(`INSERT INTO webhook_deliveries (webhook_id, event, data, attempts, created_at, ${settled}) VALUES ($1, 'ping', '{}', 1, now() - $2::interval, now() - $2::interval) RETURNING id`, [hook.id, age])).rows[0].id;
+  await kept(`${WEBHOOK_DELIVERIES_KEPT_DAYS + 1} days`, 'delivered_at');
+  await kept(`${WEBHOOK_DELIVERIES_KEPT_DAYS + 1} days`, 'failed_at');
+  const recent = await kept(`${WEBHOOK_DELIVERIES_KEPT_DAYS - 1} days`, 'delivered_at');
+  await until(async () => (await deliveriesOf(hook.id)).length === 1, 'the old deliveries forgotten');
+  expect((await deliveriesOf(hook.id)).map((delivery) => delivery.id)).toEqual([recent]);
+});
+
+describe('without WEBHOOKS_ALLOW_PRIVATE_ADDRESSES', () => {
+  it('gives a delivery to a private address up on at its first attempt', async () => {
+    await stack.stopWorker();
+    worker = await stack.startWorker({ webhooksAllowPrivateAddresses: false });
+    try {
+      const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+      const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/inside'), events: ['subject.retired'] });
+      await stack.client.pingWebhook(hook.id);
+      await until(() => settled(hook.id), 'the delivery given up on');
+      expect(await deliveriesOf(hook.id)).toMatchObject([{ state: 'failed', attempts: 1, statusCode: null, error: '127.0.0.1 is not a public address' }]);
+      expect(at('/inside')).toEqual([]);
+    } finally {
+      await stack.stopWorker();
+      worker = await stack.startWorker({ reconcileEveryMs: 500, reconcileGraceMs: 0 });
+    }
+  });
+
+  it('refuses loopback, private and link-local addresses, by name too, and sends nothing there', async () => {
+    const sender = new WebhookSender({ webhooksAllowPrivateAddresses: false } as WorkerConfig);
+    const byAddress = await sender.post(receiver.url('/private'), '{}', {});
+    expect(byAddress).toEqual({ error: '127.0.0.1 is not a public address', refused: true });
+    const byName = await sender.post(receiver.url('/private').replace('127.0.0.1', 'localhost'), '{}', {});
+    expect(byName).toMatchObject({ error: expect.stringMatching(/^localhost resolves to .*, not a public address$/), refused: true });
+    expect(at('/private')).toEqual([]);
+    // The stack's worker may (WEBHOOKS_ALLOW_PRIVATE_ADDRESSES=true).
+    expect(await new WebhookSender({ webhooksAllowPrivateAddresses: true } as WorkerConfig).post(receiver.url('/private'), '{}', {})).toEqual({ status: 200 });
+  });
+
+  it('tells public addresses from the others', () => {
+    for (const address of ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::127.0.0.1', '::a00:1', '2002:7f00:1::', '64:ff9b:1::a00:1', '192.88.99.1']) {
+      expect([address, isPublicAddress(address)]).toEqual([address, false]);
+    }
+    for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8']) expect([address, isPublicAddress(address)]).toEqual([address, true]);
+  });
+});

@@ -1,0 +1,88 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { storedConsensusOf } from './stored-consensus';
+import { isoTimeSql } from './time-sql';
+
+/**
+ * Keeps a delivery of `subject.retired` (with the retirement as the hot row now has it) or `subject.unretired` for each
+ * webhook of the project that receives it, for each of these subjects of the workflow: in `manager`'s transaction, that
+ * of the change itself, after the hot rows are written. A retirement's `consensus` is each task's as the worker stored
+ * it (`storedConsensusOf`), which the sender gives as the results API does (`taskConsensusView` of @chorus/consensus).
+ * The deliveries' ids, to enqueue once it commits.
+ */
+export async function recordSubjectEvents(manager: EntityManager, event: 'subject.retired' | 'subject.unretired', workflowId: string, subjectIds: readonly string[]): Promise<string[]> {
+  if (!subjectIds.length) return [];
+  const retirement = event === 'subject.retired' ? `'reason', st.retirement_reason, 'retiredAt', ${isoTimeSql('st.retired_at')}, 'consensus', coalesce(stored_consensus.tasks, '{}'::jsonb)` : `'unretiredAt', ${isoTimeSql('now()')}`;
+  const kept: { id: string }[] = await manager.query(
+    `INSERT INTO webhook_deliveries (webhook_id, event, data)
+     SELECT h.id, $1, jsonb_build_object('projectId', w.project_id, 'workflowId', st.workflow_id, 'subjectId', st.subject_id, 'externalId', s.external_id, ${retirement})
+     FROM workflows w
+     JOIN webhooks h ON h.project_id = w.project_id AND $1 = ANY(h.events)
+     JOIN subject_workflow_status st ON st.workflow_id = w.id AND st.subject_id = ANY($3::uuid[])
+     JOIN subjects s ON s.id = st.subject_id
+     ${event === 'subject.retired' ? storedConsensusOf('st', { result: false }) : ''}
+     WHERE w.id = $2
+     RETURNING id`,
+    [event, workflowId, subjectIds],
+  );
+  return kept.map((row) => row.id);
+}
+
+/** Keeps a delivery of `workflow.completed` for each webhook of its project that receives it, in the transaction recording the completion. */
+export async function recordWorkflowCompleted(manager: DataSource | EntityManager, workflowId: string): Promise<void> {
+  await manager.query(
+    `INSERT INTO webhook_deliveries (webhook_id, event, data)
+     SELECT h.id, 'workflow.completed', jsonb_build_object('projectId', w.project_id, 'workflowId', w.id, 'name', w.name, 'status', w.status, 'completedAt', ${isoTimeSql('w.completed_at')})
+     FROM workflows w JOIN webhooks h ON h.project_id = w.project_id AND 'workflow.completed' = ANY(h.events)
+     WHERE w.id = $1`,
+    [workflowId],
+  );
+}
+
+/** The deliveries of the workflow's completion waiting for their first attempt: those a completion just recorded. */
+export async function waitingCompletionDeliveries(db: DataSource | EntityManager, workflowId: string): Promise<string[]> {
+  const rows: { id: string }[] = await db.query(
+    `SELECT d.id FROM webhook_deliveries d JOIN workflows w ON w.id = $1 JOIN webhooks h ON h.id = d.webhook_id AND h.project_id = w.project_id
+     WHERE d.event = 'workflow.completed' AND d.delivered_at IS NULL AND d.failed_at IS NULL AND d.attempts = 0 AND d.data->>'workflowId' = $1::text`,
+    [workflowId],
+  );
+  return rows.map((row) => row.id);
+}
+
+/** A delivery to enqueue again: its id and the attempts made at it. */
+export interface DeliveryToEnqueue {
+  id: string;
+  attempts: number;
+}
+
+/**
+ * The deliveries neither delivered nor given up on whose job may have been lost (Redis away, a process ended, its
+ * attempts spent on a worker that died), oldest first: kept at least `graceMs` ago and never attempted, or last
+ * attempted longer ago than `graceMs` and the longest backoff (`WEBHOOK_LONGEST_BACKOFF_MS`), no attempt holding them.
+ */
+export async function waitingWebhookDeliveries(db: DataSource | EntityManager, graceMs: number, longestBackoffMs: number, limit = 1000): Promise<DeliveryToEnqueue[]> {
+  return db.query(
+    `SELECT id, attempts FROM webhook_deliveries
+     WHERE delivered_at IS NULL AND failed_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+       AND CASE WHEN attempts = 0 THEN created_at <= now() - make_interval(secs => $1::float8 / 1000)
+                ELSE attempted_at <= now() - make_interval(secs => ($1::float8 + $2::float8) / 1000) END
+     ORDER BY created_at LIMIT $3`,
+    [graceMs, longestBackoffMs, limit],
+  );
+}
+
+/** How long a delivery delivered or given up on stays listed among its webhook's deliveries. */
+export const WEBHOOK_DELIVERIES_KEPT_DAYS = 30;
+
+/**
+ * Forgets up to `limit` deliveries delivered or given up on that were kept more than `WEBHOOK_DELIVERIES_KEPT_DAYS`
+ * ago, webhook by webhook through `webhook_deliveries_recent_idx`. How many.
+ */
+export async function pruneWebhookDeliveries(db: DataSource | EntityManager, limit = 1000): Promise<number> {
+  const [, pruned]: [unknown, number] = await db.query(
+    `DELETE FROM webhook_deliveries WHERE id IN (
+       SELECT d.id FROM webhooks h JOIN webhook_deliveries d ON d.webhook_id = h.id AND d.created_at < now() - interval '${WEBHOOK_DELIVERIES_KEPT_DAYS} days'
+       WHERE d.delivered_at IS NOT NULL OR d.failed_at IS NOT NULL LIMIT $1)`,
+    [limit],
+  );
+  return pruned;
+}
