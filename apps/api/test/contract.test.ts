@@ -373,6 +373,7 @@ describe('the API answers as its OpenAPI document says', () => {
         ['POST /projects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/news header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/subject-sets header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /projects/{id}/webhooks header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/workflows header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /subject-sets/{id}/subjects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /subjects/{id}/comments header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
