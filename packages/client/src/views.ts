@@ -1,5 +1,6 @@
 import { routingDecisionSchema, subjectLocationSchema, workflowDefinitionSchema } from '@chorus/tasks';
 import { z } from 'zod';
+import { TEXT_SIZES, THEMES } from './display';
 import { LANGUAGES } from './languages';
 
 /**
@@ -183,6 +184,13 @@ export const accountViewSchema = userViewSchema.extend({
   reportMails: z.boolean().meta({
     description: 'The account is mailed, at its verified email and in its language, when a volunteer reports a comment or subject in a project it moderates or researches (how many reports are open, at most once an hour per project); true for accounts made since 2026-12-07 and for those that then moderated or researched a project, false for the others, until it is changed; always false for a guest',
   }),
+  display: z
+    .strictObject({ theme: z.enum(THEMES), textSize: z.enum(TEXT_SIZES) })
+    .nullable()
+    .meta({
+      description:
+        'How the classifier shows itself to the account on every device it signs in on: `theme` `device` (light or dark as the device is set), `light` or `dark`, and `textSize` `normal`, `large` or `larger`; null until its volunteer chooses (each device then shows as it is set), and always for a guest (its browser keeps its choice)',
+    }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
 });

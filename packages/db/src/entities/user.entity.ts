@@ -56,5 +56,7 @@ export class User {
   @Column({ type: 'boolean', default: false }) followedDiscussionMails!: boolean;
   /** It is mailed when a volunteer reports a comment or subject in a project it moderates: on until it turns it off. */
   @Column({ type: 'boolean', default: true }) reportMails!: boolean;
+  /** How the classifier shows itself to it on every device (`Display` of @chorus/client); null: each device as it is set. */
+  @Column({ type: 'jsonb', nullable: true }) display!: { theme: string; textSize: string } | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

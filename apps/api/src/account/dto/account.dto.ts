@@ -1,10 +1,21 @@
+import { TEXT_SIZES, THEMES } from '@chorus/client';
 import { z } from 'zod';
+import { enumOf } from '../../common/zod';
 import { accountLanguageSchema, displayNameSchema, emailSchema, givenPasswordSchema, newPasswordSchema } from '../../auth/dto/auth.dto';
 
 /** The name projects' acknowledgements credit the account under: a display name's rules; empty (or null) for its display name. */
 const creditedNameSchema = z.preprocess((name) => (typeof name === 'string' && name.trim() === '' ? null : name), displayNameSchema.nullable());
 
-const ACCOUNT_CHANGES = ['displayName', 'language', 'creditedName', 'namedInAcknowledgements', 'discussionMails', 'followedDiscussionMails', 'reportMails'] as const;
+/** How the classifier shows itself to the account, on every device it signs in on: both at once, as a device holds them. */
+const displaySchema = z.strictObject(
+  {
+    theme: enumOf(THEMES, `must be one of ${THEMES.join(', ')} (device: light or dark as the device is set)`),
+    textSize: enumOf(TEXT_SIZES, `must be one of ${TEXT_SIZES.join(', ')}`),
+  },
+  'must be an object { "theme", "textSize" }',
+);
+
+const ACCOUNT_CHANGES = ['displayName', 'language', 'creditedName', 'namedInAcknowledgements', 'discussionMails', 'followedDiscussionMails', 'reportMails', 'display'] as const;
 
 export const accountChangeSchema = z
   .strictObject({
@@ -15,6 +26,7 @@ export const accountChangeSchema = z
     discussionMails: z.boolean('must be true (mail me when someone replies to or mentions me in a discussion) or false').optional(),
     followedDiscussionMails: z.boolean('must be true (mail me of each new comment in the discussions I follow) or false').optional(),
     reportMails: z.boolean('must be true (mail me when volunteers report something in a project I moderate) or false').optional(),
+    display: displaySchema.optional(),
   })
   .refine((change) => ACCOUNT_CHANGES.some((field) => change[field] !== undefined), { message: `give at least one of ${ACCOUNT_CHANGES.join(', ')}`, path: ['displayName'] });
 export type AccountChange = z.infer<typeof accountChangeSchema>;
