@@ -3,12 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { answersWaitingBeforeSignOut, onInvitationAnswered, refreshAccount, showAccountNotice, signOut, useSession } from '../lib/account';
 import { onNotificationsRead } from '../lib/notifications';
 import { session } from '../lib/session';
+import { DisplayMenu } from './DisplayChoice';
 import { ACCOUNT, accountPath, CLASSIFICATIONS, FAVOURITES, isAccountPage, LAB, Link, matchRoute, NOTIFICATIONS, nextPath } from '../lib/router';
 
 /**
  * The header's way to the volunteer's account, on every page: their favourites and classifications, and "Sign in" and "Create an account"
  * for a guest (both come back to this page once done), the account's name, its notifications (with how many are
- * unread), a link to its page and "Sign out" once signed in.
+ * unread), a link to its page and "Sign out" once signed in; and the display's choices, for everyone.
  */
 export function AccountNav({ path }: { path: string }) {
   const { t } = useTranslation();
@@ -161,9 +162,11 @@ export function AccountNav({ path }: { path: string }) {
               {signingOut ? t('account.signingOut') : t('account.signOut')}
             </button>
           )}
+          <DisplayMenu />
         </>
       ) : (
-        <ul>
+        <>
+          <ul>
           <li>
             <FavouritesLink current={route.name === 'favourites'} />
           </li>
@@ -186,7 +189,9 @@ export function AccountNav({ path }: { path: string }) {
               {t('account.createAccount')}
             </Link>
           </li>
-        </ul>
+          </ul>
+          <DisplayMenu />
+        </>
       )}
     </nav>
   );

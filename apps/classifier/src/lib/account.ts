@@ -1,6 +1,7 @@
-import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, type GuestWorkCarried, isProblem, type Language, type Session, type SignIn, spokenLanguage } from '@chorus/client';
+import { ACCOUNT_LIMITS, type AccountView, type ChorusClient, ChorusApiError, type Display, type GuestWorkCarried, isProblem, type Language, type Session, type SignIn, spokenLanguage } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
 import { i18n, preferredLanguage, wantedLanguage } from '../i18n';
+import { chooseDisplay, chosenDisplay } from './display';
 import { describeError } from './errors';
 import type { Saying } from './said';
 import { spendLinkToken } from './router';
@@ -168,7 +169,7 @@ export function keepAccountLanguage(chosen: string): Promise<void> {
   // Signed in, a choice goes now: one made earlier, as a guest, is not to follow it.
   keepChosenBeforeSignIn(kind === 'registered' ? undefined : language);
   if (kind !== 'registered' || !token) return languageSent;
-  languageSent = languageSent.then(() => atMost(LANGUAGE_SEND_MS, sendLanguage(userId, token, language)));
+  languageSent = languageSent.then(() => (language ? atMost(LANGUAGE_SEND_MS, sendChange(userId, token, { language })) : undefined));
   return languageSent;
 }
 
@@ -184,10 +185,38 @@ export function saveAccountLanguage(language: Language): Promise<Language | null
   return saved.then((account) => account.language);
 }
 
-/** Sends `language` as the account's, with its own token, unless another volunteer signed in since it was chosen. */
-async function sendLanguage(userId: string | null, token: string, language: Language | undefined): Promise<void> {
-  if (!language || session.current().userId !== userId) return;
-  await session.clientFor(token).changeAccount({ language }).catch(() => undefined);
+/** Sends `change` as the account's, with its own token, unless another volunteer signed in since it was chosen. */
+async function sendChange(userId: string | null, token: string, change: Parameters<ChorusClient['changeAccount']>[0]): Promise<void> {
+  if (session.current().userId !== userId) return;
+  await session.clientFor(token).changeAccount(change).catch(() => undefined);
+}
+
+/** The account's display as last sent: each change waits for the one before (a few seconds at most), so that the last choice is the one kept. */
+let displaySent: Promise<void> = Promise.resolve();
+
+/**
+ * The display the volunteer chose (`chooseDisplay`): shown and kept on this device at once, and as the signed-in
+ * account's, so that it follows them to their other devices; sent quietly, as `keepAccountLanguage` sends a language.
+ */
+export function keepAccountDisplay(display: Display): Promise<void> {
+  chooseDisplay(display);
+  const { kind, userId, token } = session.current();
+  if (kind !== 'registered' || !token) return displaySent;
+  displaySent = displaySent.then(() => atMost(LANGUAGE_SEND_MS, sendChange(userId, token, { display })));
+  return displaySent;
+}
+
+/**
+ * After a sign-in: the account's display wins over this device's; an account that has none takes the one chosen here,
+ * if any (what the volunteer sees is what they accepted).
+ */
+function takeAccountDisplay(account: AccountView): Promise<void> {
+  if (account.display) {
+    chooseDisplay(account.display);
+    return displaySent;
+  }
+  const chosen = chosenDisplay();
+  return chosen ? keepAccountDisplay(chosen) : displaySent;
 }
 
 /**
@@ -276,7 +305,7 @@ async function takeOverDevice(account: SignIn): Promise<TakeOver> {
   session.adopt({ token: account.token, user: account.user });
   // A guest whose work the account took in goes on counting it; another volunteer's count is not the account's.
   if (previous !== account.user.id && !account.guestWork) forgetClassifiedThisSession();
-  void keepLanguageOf(account.token);
+  void keepPreferencesOf(account.token);
   const carried = account.guestWork ?? { classifications: 0, alreadyClassified: 0 };
   return { account, answersWaiting, previous: { kind: before.kind === 'registered' ? 'registered' : 'guest', name: before.displayName ?? '' }, carried };
 }
@@ -341,11 +370,15 @@ export async function verifyEmail(token: string): Promise<{ email: string; mine:
   return { email, mine: account?.email === email };
 }
 
-/** After a sign-in: the account takes the language wanted on this device, when it is not its own (`languageToKeep`). */
-async function keepLanguageOf(token: string): Promise<void> {
+/**
+ * After a sign-in: the account takes the language wanted on this device, when it is not its own (`languageToKeep`), and
+ * this device the account's display (`takeAccountDisplay`).
+ */
+async function keepPreferencesOf(token: string): Promise<void> {
   const account = await refreshAccount().catch(() => undefined);
-  const language = account && session.current().token === token ? languageToKeep(account) : undefined;
-  if (language) await keepAccountLanguage(language);
+  if (!account || session.current().token !== token) return;
+  const language = languageToKeep(account);
+  await Promise.all([language ? keepAccountLanguage(language) : undefined, takeAccountDisplay(account)]);
 }
 
 /**
