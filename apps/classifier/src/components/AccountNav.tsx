@@ -141,6 +141,8 @@ export function AccountNav({ path }: { path: string }) {
           <Link to={LAB} data-account-link="lab" aria-current={route.name === 'lab' ? 'page' : undefined}>
             {t('lab.nav')}
           </Link>
+          {/* Before the account's links: on a phone it keeps to the icons' line. */}
+          <DisplayMenu />
           <Link to={ACCOUNT} data-account-link="account" aria-current={route.name === 'account' ? 'page' : undefined}>
             {invitations > 0 ? t('account.yoursWithInvitations', { count: invitations }) : t('account.yours')}
           </Link>
@@ -162,7 +164,6 @@ export function AccountNav({ path }: { path: string }) {
               {signingOut ? t('account.signingOut') : t('account.signOut')}
             </button>
           )}
-          <DisplayMenu />
         </>
       ) : (
         <>

@@ -79,8 +79,9 @@ export function DisplayMenu() {
         data-testid="display-button"
         onClick={() => setOpen((was) => !was)}
       >
+        {/* On a phone "Aa" alone, so that the header stays short above the subject. */}
         <span className="nav-icon" aria-hidden="true">
-          Aa
+          {t('display.icon')}
         </span>
         <span className="nav-wide">{t('display.title')}</span>
       </button>
