@@ -6,7 +6,7 @@ import { checkScreen, inWindowOf, launchBrowser, newcomerPage, openWorkflow, PHO
 /**
  * The display a volunteer chooses, by keyboard, from the header's Display button (a guest too) or the account's page:
  * Dark shows the dark palette with the browser's own controls dark (`color-scheme`), from the first paint of the next
- * visit; Larger grows the text of the whole interface, a transcription's task and fields too, and nothing gets wider
+ * visit, its quieter text as strong as the rest on a device asking for more contrast; Larger grows the text of the whole interface, a transcription's task and fields too, and nothing gets wider
  * than a phone; signed in, the choice follows the account to another browser, where it wins over that one's.
  */
 
@@ -68,6 +68,15 @@ describe('classifier in a browser: the display', () => {
     await waitToSee(page.getByRole('heading', { level: 1 }));
     expect(await looks(page)).toMatchObject({ background: DARK_CANVAS, colorScheme: 'dark' });
     expect(await page.locator('.display-panel input[value="dark"]').isChecked()).toBe(true);
+
+    // A device asking for more contrast: the quieter text is as strong as the rest, in the dark theme too.
+    const leadAndBody = () => page.evaluate(() => [getComputedStyle(document.querySelector('.lead')!).color, getComputedStyle(document.body).color]);
+    const [quiet, body] = await leadAndBody();
+    expect(quiet).not.toBe(body);
+    await page.emulateMedia({ contrast: 'more' });
+    const [strong, same] = await leadAndBody();
+    await page.emulateMedia({ contrast: null });
+    expect(strong).toBe(same);
     expect(errors).toEqual([]);
   });
 
