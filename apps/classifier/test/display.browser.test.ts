@@ -7,7 +7,8 @@ import { checkScreen, inWindowOf, launchBrowser, newcomerPage, openWorkflow, PHO
  * The display a volunteer chooses, by keyboard, from the header's Display button (a guest too) or the account's page:
  * Dark shows the dark palette with the browser's own controls dark (`color-scheme`), from the first paint of the next
  * visit, its quieter text as strong as the rest on a device asking for more contrast; Larger grows the text of the whole interface, a transcription's task and fields too, and nothing gets wider
- * than a phone; signed in, the choice follows the account to another browser, where it wins over that one's.
+ * than a phone; signed in, the choice follows the account to another browser, where it wins over that one's (an account
+ * without one is not given that browser's).
  */
 
 jest.setTimeout(120_000);
@@ -115,7 +116,7 @@ describe('classifier in a browser: the display', () => {
     await checkScreen(page, 'display-larger-transcription');
   });
 
-  it('follows a signed-in volunteer to another browser, over that one’s own choice', async () => {
+  it('follows a signed-in volunteer to another browser, over that one’s own choice; an account without one takes none from a browser', async () => {
     const account = await newAccount(suite.stack, 'Night');
     const { page } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
     await page.goto(`${suite.stack.baseUrl}/account`);
@@ -137,6 +138,18 @@ describe('classifier in a browser: the display', () => {
       await elsewhere.reload();
       await waitToSee(elsewhere.getByRole('heading', { level: 1 }));
       expect(await looks(elsewhere)).toMatchObject({ background: LIGHT_CANVAS, fontSize: '20px' });
+      // An account with none keeps this browser's as it is, and is not sent it: on a shared computer it may be another volunteer's.
+      const newcomer = await newAccount(suite.stack, 'Day');
+      await signInByKeyboard(elsewhere, { email: newcomer.email, password: ACCOUNT_PASSWORD });
+      await elsewhere.waitForLoadState('networkidle');
+      expect(await looks(elsewhere)).toMatchObject({ background: LIGHT_CANVAS, fontSize: '20px' });
+      expect((await newcomer.client.account()).display).toBeNull();
+      // Signed out here as if the session had never been (the session's keys gone): a guest again, the display kept.
+      await elsewhere.evaluate(() => {
+        for (const key of ['chorus.token', 'chorus.tokenKind', 'chorus.user']) window.localStorage.removeItem(key);
+      });
+      await elsewhere.reload();
+      await waitToSee(elsewhere.locator('[data-account-link="sign-in"]'));
       await signInByKeyboard(elsewhere, { email: account.email, password: ACCOUNT_PASSWORD });
       await elsewhere.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
       expect(await looks(elsewhere)).toMatchObject({ background: DARK_CANVAS, colorScheme: 'dark', fontSize: '16px' });

@@ -1,7 +1,7 @@
 import { ACCOUNT_LIMITS, type AccountView, type ChorusClient, ChorusApiError, type Display, type GuestWorkCarried, isProblem, type Language, type Session, type SignIn, spokenLanguage } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
 import { i18n, preferredLanguage, wantedLanguage } from '../i18n';
-import { chooseDisplay, chosenDisplay } from './display';
+import { chooseDisplay } from './display';
 import { describeError } from './errors';
 import type { Saying } from './said';
 import { spendLinkToken } from './router';
@@ -207,16 +207,11 @@ export function keepAccountDisplay(display: Display): Promise<void> {
 }
 
 /**
- * After a sign-in: the account's display wins over this device's; an account that has none takes the one chosen here,
- * if any (what the volunteer sees is what they accepted).
+ * After a sign-in: the account's display, if it has one, wins over this device's. One only kept on the device is not
+ * sent to an account that has none: on a shared computer it may be another volunteer's (the next choice made signed in is).
  */
-function takeAccountDisplay(account: AccountView): Promise<void> {
-  if (account.display) {
-    chooseDisplay(account.display);
-    return displaySent;
-  }
-  const chosen = chosenDisplay();
-  return chosen ? keepAccountDisplay(chosen) : displaySent;
+function takeAccountDisplay(account: AccountView): void {
+  if (account.display) chooseDisplay(account.display);
 }
 
 /**
@@ -377,8 +372,9 @@ export async function verifyEmail(token: string): Promise<{ email: string; mine:
 async function keepPreferencesOf(token: string): Promise<void> {
   const account = await refreshAccount().catch(() => undefined);
   if (!account || session.current().token !== token) return;
+  takeAccountDisplay(account);
   const language = languageToKeep(account);
-  await Promise.all([language ? keepAccountLanguage(language) : undefined, takeAccountDisplay(account)]);
+  if (language) await keepAccountLanguage(language);
 }
 
 /**

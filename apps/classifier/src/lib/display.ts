@@ -21,7 +21,7 @@ function asDisplay(value: unknown): Display | null {
 }
 
 /** The display chosen on this device, or null: none chosen (the device's own setting, normal text). */
-export function chosenDisplay(): Display | null {
+function chosenDisplay(): Display | null {
   try {
     return asDisplay(JSON.parse(window.localStorage.getItem(KEPT) ?? 'null'));
   } catch {
@@ -65,9 +65,6 @@ export function useDisplay(): Display {
     () => shown,
   );
 }
-
-/** The display shown now, outside React. */
-export const displayNow = (): Display => shown;
 
 apply(shown);
 // "As my device" follows the device when it switches (at dusk, say); another tab's choice shows here too.
