@@ -76,6 +76,8 @@ const CONTROLS: [string, string][] = [
   ['focus', 'accent-soft'],
   ['header-focus', 'header'],
   ['header-button', 'header'],
+  // Focus rings and the crosshair over the subject, whatever the theme.
+  ['stage-focus', 'stage'],
 ];
 
 describe.each(Object.entries(THEMES))('the %s palette', (_, palette) => {
@@ -88,9 +90,9 @@ describe.each(Object.entries(THEMES))('the %s palette', (_, palette) => {
 });
 
 describe('the dark palette', () => {
-  it('is its own: every colour of the light one but the subject’s stage, set again', () => {
+  it('is its own: every colour of the light one but the subject’s stage and its focus, set again', () => {
     const dark = variablesOf(":root[data-theme='dark']");
-    const colours = Object.keys(LIGHT).filter((name) => name !== 'radius' && name !== 'stage');
+    const colours = Object.keys(LIGHT).filter((name) => !['radius', 'stage', 'stage-focus'].includes(name));
     expect(colours.filter((name) => !(name in dark))).toEqual([]);
   });
 });

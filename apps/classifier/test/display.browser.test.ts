@@ -1,14 +1,15 @@
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { checkScreen, inWindowOf, launchBrowser, newcomerPage, openWorkflow, PHONE_WINDOW, signedInPage, signInByKeyboard, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
+import { checkScreen, createAccountByForm, inWindowOf, launchBrowser, newcomerPage, openWorkflow, PHONE_WINDOW, signedInPage, signInByKeyboard, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee } from './support/browser';
 
 /**
  * The display a volunteer chooses, by keyboard, from the header's Display button (a guest too) or the account's page:
  * Dark shows the dark palette with the browser's own controls dark (`color-scheme`), from the first paint of the next
  * visit, its quieter text as strong as the rest on a device asking for more contrast; Larger grows the text of the whole interface, a transcription's task and fields too, and nothing gets wider
  * than a phone; signed in, the choice follows the account to another browser, where it wins over that one's (an account
- * without one is not given that browser's).
+ * without one is not given a choice only kept on that browser, but takes one a guest made in the tab it signs up or in
+ * from), unless the volunteer chose another while the sign-in was answered.
  */
 
 jest.setTimeout(120_000);
@@ -116,6 +117,69 @@ describe('classifier in a browser: the display', () => {
     await checkScreen(page, 'display-larger-transcription');
   });
 
+  it('chosen by a guest, goes into the account the guest creates, and into one without any the guest signs in to', async () => {
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(suite.stack.baseUrl);
+    await waitToSee(page.getByRole('heading', { level: 1 }));
+    await openDisplayByKeyboard(page);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await waitForFocus(page, '.display-panel input[value="dark"]:checked');
+    await page.keyboard.press('Escape');
+
+    await page.goto(`${suite.stack.baseUrl}/create-account`);
+    const email = `dusk-${Date.now()}@example.org`;
+    await createAccountByForm(page, { displayName: 'Dusk', email });
+    await waitToSee(page.getByRole('heading', { level: 1, name: 'Sign in' }), { timeout: 10_000 });
+    await suite.stack.anonymous.verifyEmail(suite.stack.inbox.linkToken(await suite.stack.inbox.take(email)));
+    const stored = async (address: string) => (await suite.stack.db.query('SELECT display FROM users WHERE email = $1', [address])).rows[0]?.display;
+    expect(await stored(email)).toEqual({ theme: 'dark', textSize: 'normal' });
+
+    const other = await launchBrowser();
+    try {
+      const elsewhere = await other.context.newPage();
+      await elsewhere.goto(suite.stack.baseUrl);
+      await waitToSee(elsewhere.getByRole('heading', { level: 1 }));
+      expect(await looks(elsewhere)).toMatchObject({ background: LIGHT_CANVAS });
+      await signInByKeyboard(elsewhere, { email, password: ACCOUNT_PASSWORD });
+      await elsewhere.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+      expect(await looks(elsewhere)).toMatchObject({ background: DARK_CANVAS, colorScheme: 'dark' });
+
+      // Light chosen while the account is still being asked for at the next sign-in: its older Dark does not undo it.
+      await elsewhere.evaluate(() => {
+        for (const key of ['chorus.token', 'chorus.tokenKind', 'chorus.user']) window.localStorage.removeItem(key);
+      });
+      await elsewhere.reload();
+      let letGo: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (letGo = resolve));
+      // The account as the server has it at the sign-in (Dark), answered only once Light is chosen.
+      await elsewhere.route('**/api/v1/account', async (route) => {
+        if (route.request().method() !== 'GET') return route.continue();
+        const response = await route.fetch();
+        await held;
+        return route.fulfill({ response });
+      });
+      await signInByKeyboard(elsewhere, { email, password: ACCOUNT_PASSWORD });
+      await elsewhere.getByTestId('display-button').click();
+      await elsewhere.locator('.display-panel input[value="light"]').check();
+      const answered = elsewhere.waitForResponse((response) => response.url().endsWith('/api/v1/account') && response.request().method() === 'GET');
+      letGo();
+      await answered;
+      await until(async () => (await stored(email))?.theme === 'light', 'the account keeps Light');
+      expect(await looks(elsewhere)).toMatchObject({ background: LIGHT_CANVAS, colorScheme: 'light' });
+    } finally {
+      await other.close();
+    }
+
+    // Still a guest in the tab where Dark was chosen: an account without a display of its own takes it at sign-in.
+    const dawn = await newAccount(suite.stack, 'Dawn');
+    await page.goto(suite.stack.baseUrl);
+    await signInByKeyboard(page, { email: dawn.email, password: ACCOUNT_PASSWORD });
+    await until(async () => (await dawn.client.account()).display?.theme === 'dark', 'the account takes the guest’s Dark');
+    expect((await dawn.client.account()).display).toEqual({ theme: 'dark', textSize: 'normal' });
+    expect(errors).toEqual([]);
+  });
+
   it('follows a signed-in volunteer to another browser, over that one’s own choice; an account without one takes none from a browser', async () => {
     const account = await newAccount(suite.stack, 'Night');
     const { page } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
@@ -138,7 +202,7 @@ describe('classifier in a browser: the display', () => {
       await elsewhere.reload();
       await waitToSee(elsewhere.getByRole('heading', { level: 1 }));
       expect(await looks(elsewhere)).toMatchObject({ background: LIGHT_CANVAS, fontSize: '20px' });
-      // An account with none keeps this browser's as it is, and is not sent it: on a shared computer it may be another volunteer's.
+      // An account with none keeps this browser's as it is, and is not sent it: not chosen in this tab, it may be another volunteer's.
       const newcomer = await newAccount(suite.stack, 'Day');
       await signInByKeyboard(elsewhere, { email: newcomer.email, password: ACCOUNT_PASSWORD });
       await elsewhere.waitForLoadState('networkidle');

@@ -165,9 +165,9 @@ export class ChorusClient {
   /**
    * Answers nothing, whether or not the email has an account: the account signs in once the link mailed to it is opened.
    * `language`: the one the account's mails are worded in (else the most wanted the request's Accept-Language names
-   * that Chorus speaks).
+   * that Chorus speaks). `display`: the one chosen before signing up, which the account keeps.
    */
-  async register(input: { email: string; password: string; displayName: string; language?: Language }): Promise<void> {
+  async register(input: { email: string; password: string; displayName: string; language?: Language; display?: Display }): Promise<void> {
     await this.call<undefined>('POST', '/auth/register', input);
   }
   /** Sent with a guest's token (a client made with it), the guest's work becomes the account's: see `SignIn.guestWork`. */

@@ -1,7 +1,7 @@
 import { ACCOUNT_LIMITS, type AccountView, type ChorusClient, ChorusApiError, type Display, type GuestWorkCarried, isProblem, type Language, type Session, type SignIn, spokenLanguage } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
 import { i18n, preferredLanguage, wantedLanguage } from '../i18n';
-import { chooseDisplay } from './display';
+import { asDisplay, chooseDisplay } from './display';
 import { describeError } from './errors';
 import type { Saying } from './said';
 import { spendLinkToken } from './router';
@@ -129,7 +129,8 @@ async function sendWaitingFirst(): Promise<number> {
  * are worded in the interface's language.
  */
 export async function createAccount(input: AccountInput): Promise<void> {
-  await session.anonymous.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password, language: wantedLanguage() });
+  const display = displayChosenBeforeSignIn();
+  await session.anonymous.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password, language: wantedLanguage(), ...(display && { display }) });
 }
 
 /** The account's language as last sent: each change waits for the one before (a few seconds at most), so that the last choice is the one kept. */
@@ -194,24 +195,56 @@ async function sendChange(userId: string | null, token: string, change: Paramete
 /** The account's display as last sent: each change waits for the one before (a few seconds at most), so that the last choice is the one kept. */
 let displaySent: Promise<void> = Promise.resolve();
 
+/** Where this tab keeps the display its volunteer chose while not signed in, as `CHOSEN_BEFORE_SIGN_IN` a language. */
+const DISPLAY_BEFORE_SIGN_IN = 'chorus.displayBeforeSignIn';
+
+function displayChosenBeforeSignIn(): Display | null {
+  try {
+    return asDisplay(JSON.parse(window.sessionStorage.getItem(DISPLAY_BEFORE_SIGN_IN) ?? 'null'));
+  } catch {
+    return null; // storage disabled, or not JSON: nothing to take
+  }
+}
+
+function keepDisplayBeforeSignIn(display: Display | null): void {
+  try {
+    if (display) window.sessionStorage.setItem(DISPLAY_BEFORE_SIGN_IN, JSON.stringify(display));
+    else window.sessionStorage.removeItem(DISPLAY_BEFORE_SIGN_IN);
+  } catch {
+    // storage disabled: the account keeps its own
+  }
+}
+
+/** Counts the displays chosen in this page, so that a sign-in's answer does not undo one chosen while it was awaited. */
+let displaysChosen = 0;
+
 /**
  * The display the volunteer chose (`chooseDisplay`): shown and kept on this device at once, and as the signed-in
  * account's, so that it follows them to their other devices; sent quietly, as `keepAccountLanguage` sends a language.
+ * Not signed in, an account made or signed in to next in this tab that has none takes it.
  */
 export function keepAccountDisplay(display: Display): Promise<void> {
+  displaysChosen += 1;
   chooseDisplay(display);
   const { kind, userId, token } = session.current();
+  keepDisplayBeforeSignIn(kind === 'registered' ? null : display);
   if (kind !== 'registered' || !token) return displaySent;
   displaySent = displaySent.then(() => atMost(LANGUAGE_SEND_MS, sendChange(userId, token, { display })));
   return displaySent;
 }
 
 /**
- * After a sign-in: the account's display, if it has one, wins over this device's. One only kept on the device is not
- * sent to an account that has none: on a shared computer it may be another volunteer's (the next choice made signed in is).
+ * After a sign-in: the account's display, if it has one, wins over this device's, unless the volunteer chose one since
+ * the sign-in. An account with none takes the one chosen in this tab before the sign-in, never one only kept on the
+ * device: on a shared computer it may be another volunteer's (the next choice made signed in is sent).
  */
-function takeAccountDisplay(account: AccountView): void {
+function takeAccountDisplay(account: AccountView, chosenBefore: number): Promise<void> | undefined {
+  const guestChoice = displayChosenBeforeSignIn();
+  keepDisplayBeforeSignIn(null);
+  if (displaysChosen !== chosenBefore) return undefined;
   if (account.display) chooseDisplay(account.display);
+  else if (guestChoice) return keepAccountDisplay(guestChoice);
+  return undefined;
 }
 
 /**
@@ -341,6 +374,7 @@ async function leaveAnswers(owner: Owner | null, waiting: 'keep' | 'discard'): P
 
 function leaveThisDevice(): void {
   keepChosenBeforeSignIn(undefined);
+  keepDisplayBeforeSignIn(null);
   session.signOut();
   forgetClassifiedThisSession();
   // Its stopped uploads' Idempotency-Keys are its own: another account's upload of the file starts anew.
@@ -370,11 +404,12 @@ export async function verifyEmail(token: string): Promise<{ email: string; mine:
  * this device the account's display (`takeAccountDisplay`).
  */
 async function keepPreferencesOf(token: string): Promise<void> {
+  const chosenBefore = displaysChosen;
   const account = await refreshAccount().catch(() => undefined);
   if (!account || session.current().token !== token) return;
-  takeAccountDisplay(account);
+  const display = takeAccountDisplay(account, chosenBefore);
   const language = languageToKeep(account);
-  if (language) await keepAccountLanguage(language);
+  await Promise.all([display, language && keepAccountLanguage(language)]);
 }
 
 /**

@@ -14,7 +14,7 @@ const KEPT = 'chorus.display';
 const darkDevice = window.matchMedia('(prefers-color-scheme: dark)');
 
 /** `value` as a display, or null when it is not one (another version's, or edited by hand). */
-function asDisplay(value: unknown): Display | null {
+export function asDisplay(value: unknown): Display | null {
   if (typeof value !== 'object' || value === null) return null;
   const { theme, textSize } = value as Partial<Display>;
   return THEMES.includes(theme as Display['theme']) && TEXT_SIZES.includes(textSize as Display['textSize']) ? { theme: theme!, textSize: textSize! } : null;

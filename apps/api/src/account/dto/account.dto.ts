@@ -1,19 +1,8 @@
-import { TEXT_SIZES, THEMES } from '@chorus/client';
 import { z } from 'zod';
-import { enumOf } from '../../common/zod';
-import { accountLanguageSchema, displayNameSchema, emailSchema, givenPasswordSchema, newPasswordSchema } from '../../auth/dto/auth.dto';
+import { accountLanguageSchema, displayNameSchema, displaySchema, emailSchema, givenPasswordSchema, newPasswordSchema } from '../../auth/dto/auth.dto';
 
 /** The name projects' acknowledgements credit the account under: a display name's rules; empty (or null) for its display name. */
 const creditedNameSchema = z.preprocess((name) => (typeof name === 'string' && name.trim() === '' ? null : name), displayNameSchema.nullable());
-
-/** How the classifier shows itself to the account, on every device it signs in on: both at once, as a device holds them. */
-const displaySchema = z.strictObject(
-  {
-    theme: enumOf(THEMES, `must be one of ${THEMES.join(', ')} (device: light or dark as the device is set)`),
-    textSize: enumOf(TEXT_SIZES, `must be one of ${TEXT_SIZES.join(', ')}`),
-  },
-  'must be an object { "theme", "textSize" }',
-);
 
 const ACCOUNT_CHANGES = ['displayName', 'language', 'creditedName', 'namedInAcknowledgements', 'discussionMails', 'followedDiscussionMails', 'reportMails', 'display'] as const;
 
