@@ -96,3 +96,13 @@ describe('the dark palette', () => {
     expect(colours.filter((name) => !(name in dark))).toEqual([]);
   });
 });
+
+describe('styles.css', () => {
+  it('writes colours only in the palettes’ rules, and the numbers drawn over a subject (the same in both themes)', () => {
+    const allowed = [':root', ":root[data-theme='dark']", '.marking-number'];
+    const written = [...STYLES.replace(/\/\*[\s\S]*?\*\//g, '').matchAll(/([^{}]+)\{([^{}]*)\}/g)]
+      .map(([, selector, body]) => [selector!.trim(), body!] as const)
+      .filter(([selector, body]) => !allowed.includes(selector) && /#[0-9a-f]{3,8}\b|\b(?:rgba?|hsla?)\(/i.test(body));
+    expect(written.map(([selector]) => selector)).toEqual([]);
+  });
+});

@@ -43,7 +43,7 @@ const widerThanWindow = (page: Page) =>
 describe('classifier in a browser: the display', () => {
   const suite = useStackAndBrowser();
 
-  it('is chosen by keyboard from the header by a guest: Dark shows at once and from the first paint of the next visit', async () => {
+  it('is chosen by keyboard from the header by a guest: Dark and Large show at once and from the first paint of the next visit', async () => {
     const { page, errors } = await newcomerPage(suite);
     await page.goto(suite.stack.baseUrl);
     await waitToSee(page.getByRole('heading', { level: 1 }));
@@ -56,6 +56,9 @@ describe('classifier in a browser: the display', () => {
     await waitForFocus(page, '.display-panel input[value="dark"]:checked');
     expect(await looks(page)).toMatchObject({ background: DARK_CANVAS, colorScheme: 'dark' });
     await checkScreen(page, 'display-dark-menu');
+    await tabTo(page, '.display-panel input[value="normal"]');
+    await page.keyboard.press('ArrowDown');
+    await waitForFocus(page, '.display-panel input[value="large"]:checked');
     // Escape closes the choices and gives focus back to the button.
     await page.keyboard.press('Escape');
     await waitForFocus(page, '[data-testid="display-button"]');
@@ -64,7 +67,7 @@ describe('classifier in a browser: the display', () => {
     // The next visit is dark before the app's script runs: index.html's own script sets it, with the styles.
     await page.route('**/assets/*.js', (route) => route.abort());
     await page.reload();
-    expect(await looks(page)).toMatchObject({ background: DARK_CANVAS, colorScheme: 'dark' });
+    expect(await looks(page)).toMatchObject({ background: DARK_CANVAS, colorScheme: 'dark', fontSize: '20px' });
     await page.unroute('**/assets/*.js');
     await page.reload();
     await waitToSee(page.getByRole('heading', { level: 1 }));
