@@ -183,6 +183,29 @@ describe('classifier in a browser: the display', () => {
     expect(errors).toEqual([]);
   });
 
+  it('opens within a signed-in volunteer’s phone at Larger', async () => {
+    const account = await newAccount(suite.stack, 'Pocket');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
+    // The narrowest phone the interface is made for.
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.evaluate(() => window.localStorage.setItem('chorus.display', JSON.stringify({ theme: 'device', textSize: 'larger' })));
+    await page.goto(suite.stack.baseUrl);
+    await waitToSee(page.getByTestId('account-nav'));
+    await page.getByTestId('display-button').click();
+    await waitToSee(page.locator('.display-panel'));
+    expect(await page.evaluate(() => [document.documentElement.dataset.textSize, document.querySelector('[data-testid="account-name"]') !== null])).toEqual(['larger', true]);
+    const outside = await page.evaluate(() =>
+      [document.querySelector('.display-panel')!, ...document.querySelectorAll('.display-panel *')]
+        .filter((element) => {
+          const box = element.getBoundingClientRect();
+          return box.left < 0 || box.right > window.innerWidth;
+        })
+        .map((element) => element.className || element.tagName),
+    );
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
   it('follows a signed-in volunteer to another browser, over that one’s own choice; an account without one takes none from a browser', async () => {
     const account = await newAccount(suite.stack, 'Night');
     const { page } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
