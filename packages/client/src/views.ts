@@ -1,6 +1,6 @@
 import { routingDecisionSchema, subjectLocationSchema, workflowDefinitionSchema } from '@chorus/tasks';
 import { z } from 'zod';
-import { TEXT_SIZES, THEMES } from './display';
+import { displaySchema } from './display';
 import { LANGUAGES } from './languages';
 
 /**
@@ -184,8 +184,7 @@ export const accountViewSchema = userViewSchema.extend({
   reportMails: z.boolean().meta({
     description: 'The account is mailed, at its verified email and in its language, when a volunteer reports a comment or subject in a project it moderates or researches (how many reports are open, at most once an hour per project); true for accounts made since 2026-12-07 and for those that then moderated or researched a project, false for the others, until it is changed; always false for a guest',
   }),
-  display: z
-    .strictObject({ theme: z.enum(THEMES), textSize: z.enum(TEXT_SIZES) })
+  display: displaySchema
     .nullable()
     .meta({
       description:

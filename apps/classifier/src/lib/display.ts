@@ -1,4 +1,4 @@
-import { DEVICE_DISPLAY, type Display, TEXT_SIZES, THEMES } from '@chorus/client';
+import { DEVICE_DISPLAY, type Display, displaySchema } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
 
 /**
@@ -15,9 +15,8 @@ const darkDevice = window.matchMedia('(prefers-color-scheme: dark)');
 
 /** `value` as a display, or null when it is not one (another version's, or edited by hand). */
 export function asDisplay(value: unknown): Display | null {
-  if (typeof value !== 'object' || value === null) return null;
-  const { theme, textSize } = value as Partial<Display>;
-  return THEMES.includes(theme as Display['theme']) && TEXT_SIZES.includes(textSize as Display['textSize']) ? { theme: theme!, textSize: textSize! } : null;
+  const parsed = displaySchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
 
 /** The display chosen on this device, or null: none chosen (the device's own setting, normal text). */
