@@ -17,7 +17,7 @@ export interface TestAccount {
  * Signs up as a volunteer does: the account, once the link mailed to it is opened, signs in (with `as`, a client
  * holding a guest's token, the guest's work goes into the account). Answers the sign-in.
  */
-export async function signUp(stack: Stack, input: { email: string; password?: string; displayName: string }, as: ChorusClient = stack.anonymous): Promise<SignIn> {
+export async function signUp(stack: Stack, input: Omit<Parameters<ChorusClient['register']>[0], 'password'> & { password?: string }, as: ChorusClient = stack.anonymous): Promise<SignIn> {
   const password = input.password ?? ACCOUNT_PASSWORD;
   await stack.anonymous.register({ ...input, password });
   await stack.anonymous.verifyEmail(stack.inbox.linkToken(await stack.inbox.takeVerification(input.email)));

@@ -45,9 +45,9 @@ const signIn = async (email: string, password = PASSWORD) => stack.anonymous.wit
 describe('the account', () => {
   it('tells the caller who they are, accounts and guests alike', async () => {
     const { email, id, client } = await newAccount();
-    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: true, completionMails: true, volunteerCompletionMails: false, moderates: false, createdAt: expect.any(String), apiKey: null });
+    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: true, completionMails: true, volunteerCompletionMails: false, moderates: false, display: null, createdAt: expect.any(String), apiKey: null });
     const guest = await stack.anonymous.guest();
-    expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, moderates: false });
+    expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, moderates: false, display: null });
   });
 
   it('tells a volunteer what they have classified, in all and by project, the latest first, and only theirs', async () => {
@@ -84,7 +84,7 @@ describe('the account', () => {
     expect(empty.problem.errors?.[0]?.pointer).toBe('/displayName');
     expect((await client.account()).displayName).toBe('Ada Lovelace');
     const nothing = await refusal(client.changeAccount({}));
-    expect([nothing.status, nothing.problem.errors]).toEqual([422, [{ pointer: '/displayName', message: 'give at least one of displayName, language, creditedName, namedInAcknowledgements, discussionMails, followedDiscussionMails, reportMails, completionMails, volunteerCompletionMails' }]]);
+    expect([nothing.status, nothing.problem.errors]).toEqual([422, [{ pointer: '/displayName', message: 'give at least one of displayName, language, creditedName, namedInAcknowledgements, discussionMails, followedDiscussionMails, reportMails, completionMails, volunteerCompletionMails, display' }]]);
 
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     const refused = await refusal(guest.renameAccount('Someone'));
@@ -118,6 +118,26 @@ describe('the account', () => {
     expect(await client.account()).toMatchObject({ completionMails: false, volunteerCompletionMails: false });
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     await refusal(guest.changeAccount({ completionMails: false }), { status: 403, type: 'urn:chorus:problem:account-required' });
+  });
+
+  it('keeps how the classifier shows itself to the account, refuses a bad one naming the field, and keeps none for a guest', async () => {
+    const { id, client } = await newAccount();
+    expect(await client.changeAccount({ display: { theme: 'dark', textSize: 'larger' } })).toMatchObject({ display: { theme: 'dark', textSize: 'larger' } });
+    // Another change leaves it as it is; another device signed in reads it.
+    expect((await client.changeAccount({ discussionMails: true })).display).toEqual({ theme: 'dark', textSize: 'larger' });
+    expect((await (await signIn((await client.account()).email!)).account()).display).toEqual({ theme: 'dark', textSize: 'larger' });
+
+    const bad = async (display: unknown) => (await refusal(client.changeAccount({ display } as never), { status: 422 })).problem.errors;
+    expect(await bad({ theme: 'Dark', textSize: 'normal' })).toEqual([{ pointer: '/display/theme', message: expect.stringMatching(/^must be one of device, light, dark .*did you mean "dark"\?/) }]);
+    expect(await bad({ theme: 'light', textSize: 'huge' })).toEqual([{ pointer: '/display/textSize', message: 'must be one of normal, large, larger' }]);
+    expect(await bad({ theme: 'light' })).toEqual([{ pointer: '/display/textSize', message: 'must be one of normal, large, larger' }]);
+    expect(await bad({ theme: 'light', textSize: 'normal', contrast: 'more' })).toEqual([{ pointer: '/display/contrast', message: 'is not a field here; remove it (or check its spelling)' }]);
+    expect(await bad('dark')).toEqual([{ pointer: '/display', message: 'must be an object { "theme", "textSize" }' }]);
+    expect((await stack.db.query('SELECT display FROM users WHERE id = $1', [id])).rows).toEqual([{ display: { theme: 'dark', textSize: 'larger' } }]);
+
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    await refusal(guest.changeAccount({ display: { theme: 'dark', textSize: 'normal' } }), { status: 403, type: 'urn:chorus:problem:account-required' });
+    expect((await guest.account()).display).toBeNull();
   });
 
   it('changes the password only with the current one, and ends every token issued before', async () => {
@@ -189,6 +209,7 @@ describe('the account', () => {
     await client.changeEmail({ email: next, password: PASSWORD });
     const changeLink = stack.inbox.linkToken(await stack.inbox.take(next, /new email/));
     await client.followDiscussion(first!.id, projectId);
+    await client.changeAccount({ display: { theme: 'dark', textSize: 'large' } });
 
     const wrong = await refusal(client.deleteAccount('not my password'));
     expect(wrong.status).toBe(422);
@@ -199,10 +220,10 @@ describe('the account', () => {
     await refusal(client.account(), { status: 401 });
     await refusal(signIn(email), { status: 401 });
     const { rows: [user] } = await stack.db.query(
-      'SELECT kind, email, display_name, password_hash, pending_email, email_verified_at, link_mailed_at FROM users WHERE id = $1',
+      'SELECT kind, email, display_name, password_hash, pending_email, email_verified_at, link_mailed_at, display FROM users WHERE id = $1',
       [id],
     );
-    expect(user).toEqual({ kind: 'deleted', email: null, display_name: 'Deleted account', password_hash: null, pending_email: null, email_verified_at: null, link_mailed_at: null });
+    expect(user).toEqual({ kind: 'deleted', email: null, display_name: 'Deleted account', password_hash: null, pending_email: null, email_verified_at: null, link_mailed_at: null, display: null });
     await refusal(stack.anonymous.verifyEmail(changeLink), { status: 422 });
     await refusal(signIn(next), { status: 401 });
     expect((await stack.db.query('SELECT subject_id FROM classifications WHERE user_id = $1', [id])).rows).toEqual([{ subject_id: first!.id }]);

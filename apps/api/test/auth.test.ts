@@ -21,6 +21,14 @@ describe('auth', () => {
     expect(signedUp.user).toMatchObject({ kind: 'registered', displayName: 'Ada', email, emailVerified: true });
   });
 
+  it('keeps the display a sign-up names (chosen as a guest), and refuses a bad one naming the field', async () => {
+    const email = `dusk-${Date.now()}@example.org`;
+    const { token } = await signUp(stack, { email, password: 'a long password', displayName: 'Dusk', display: { theme: 'dark', textSize: 'large' } });
+    expect((await stack.anonymous.withToken(token).account()).display).toEqual({ theme: 'dark', textSize: 'large' });
+    const refused = await stack.anonymous.register({ email: `x-${email}`, password: 'a long password', displayName: 'X', display: { theme: 'night' } as never }).catch((e: ChorusApiError) => e);
+    expect([(refused as ChorusApiError).status, (refused as ChorusApiError).problem.errors?.map(({ pointer }) => pointer)]).toEqual([422, ['/display/theme', '/display/textSize']]);
+  });
+
   it('signs in with a password hash of another cost, or of none named (made before it could be set), and makes it again at the cost set', async () => {
     const account = async (hash: string) => {
       const email = `hashed-${randomUUID()}@example.org`;

@@ -2,7 +2,7 @@ import type { Page, Route } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
 import { LANGUAGE_SEND_MS } from '../src/lib/sendTimes';
-import { checkScreen, launchBrowser, leaveSignedIn, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitToSee } from './support/browser';
+import { checkScreen, createAccountByForm, launchBrowser, leaveSignedIn, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitToSee } from './support/browser';
 
 /**
  * The account's language, which its mails are worded in, follows the interface's: a volunteer who switches an English
@@ -54,10 +54,7 @@ describe('classifier in a browser: the language of the account’s mails', () =>
     await page.goto(`${suite.stack.baseUrl}/create-account`);
     await choose(page, 'fr'); // over the browser's English, which its Accept-Language says
     const email = `camille-${Date.now()}@example.org`;
-    await page.locator('#account-name').fill('Camille');
-    await page.locator('#account-email').fill(email);
-    await page.locator('#account-password').fill(ACCOUNT_PASSWORD);
-    await page.getByRole('button', { name: 'Créer le compte' }).click();
+    await createAccountByForm(page, { displayName: 'Camille', email }, 'Créer le compte');
     await waitToSee(page.getByRole('heading', { level: 1, name: 'Se connecter' }), { timeout: 10_000 });
 
     const mail = await suite.stack.inbox.take(email);

@@ -276,6 +276,14 @@ describe('classifier in a browser: the marking task', () => {
     await page.keyboard.press('ArrowRight');
     await waitToSee(page.getByTestId('marking-crosshair'), { state: 'attached' });
     await page.waitForFunction(() => /^Crosshair at \d+, \d+/.test(document.querySelector('[data-testid="marking-said"]')?.textContent ?? ''));
+    // Over the subject, the layer's focus ring and the crosshair are in one colour, the stage's, whatever the theme.
+    const stageFocus = () =>
+      page.evaluate(() => [getComputedStyle(document.querySelector('[data-testid="marking-layer"]')!).outlineColor, getComputedStyle(document.querySelector('.marking-crosshair path:last-child')!).stroke]);
+    const light = await stageFocus();
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'dark'));
+    const dark = await stageFocus();
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    expect(new Set([...light, ...dark]).size).toBe(1);
 
     // A rectangle begun, then another tool chosen: the rectangle is gone.
     await page.locator('input[type="radio"][value="sign"]').check();

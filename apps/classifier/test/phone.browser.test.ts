@@ -49,7 +49,12 @@ describe('classifier in a browser: on a phone', () => {
     const context = await suite.context.browser()!.newContext();
     try {
       await skipTutorial(context, workflow.id);
-      for (const language of ['en', 'de']) {
+      const words = {
+        en: { nav: ['Your favourites', 'Your classifications', 'Sign in'], create: 'Create an account' },
+        fr: { nav: ['Vos favoris', 'Vos classifications', 'Se connecter'], create: 'Créer un compte' },
+        de: { nav: ['Ihre Favoriten', 'Ihre Klassifizierungen', 'Anmelden'], create: 'Konto erstellen' },
+      };
+      for (const [language, { nav: navNames, create }] of Object.entries(words)) {
         const { page, errors } = await newcomerPage({ stack: suite.stack, context });
         await page.evaluate((chosen) => localStorage.setItem('chorus.language', chosen), language);
         const finger = await phone(page);
@@ -59,14 +64,14 @@ describe('classifier in a browser: on a phone', () => {
         // One line: the brand's height with the header's padding, not a second row under it.
         expect((await page.locator('.site-header').boundingBox())!.height).toBeLessThanOrEqual(60);
         const names = await nav.getByRole('link').evaluateAll((links) => links.map((link) => link.getAttribute('aria-label') ?? link.textContent));
-        expect(names).toEqual(language === 'en' ? ['Your favourites', 'Your classifications', 'Sign in'] : ['Ihre Favoriten', 'Ihre Klassifizierungen', 'Anmelden']);
+        expect(names).toEqual(navNames);
         // Each a finger's target: the icons alone as wide as they are tall.
         for (const box of await nav.getByRole('link').evaluateAll((links) => links.map((link) => link.getBoundingClientRect().toJSON()))) {
           expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(44);
         }
         // "Create an account" is one tap further, on the sign-in page.
-        await nav.getByRole('link', { name: language === 'en' ? 'Sign in' : 'Anmelden' }).click();
-        await waitToSee(page.locator('main').getByRole('link', { name: language === 'en' ? 'Create an account' : 'Konto erstellen' }));
+        await nav.getByRole('link', { name: navNames[2] }).click();
+        await waitToSee(page.locator('main').getByRole('link', { name: create }));
         await finger.lift();
         expect(errors).toEqual([]);
       }

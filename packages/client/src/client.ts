@@ -1,6 +1,7 @@
 import type {
   AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText, ReadableSets, Collection, CollectionPage, CollectedSubjectPage, CollectionInput, CompletionMailsStopped, NewWebhook, WebhookDelivery, WebhookDeliveryPage, WebhookList, WebhookView,
 } from './types';
+import type { Display } from './display';
 import type { Language } from './languages';
 import { type ServerClock, serverClock } from './server-clock';
 import type { ApiKeyScope, ReportedSubjectStatus, ReportsDismissed, WebhookEventName } from './views';
@@ -171,9 +172,9 @@ export class ChorusClient {
   /**
    * Answers nothing, whether or not the email has an account: the account signs in once the link mailed to it is opened.
    * `language`: the one the account's mails are worded in (else the most wanted the request's Accept-Language names
-   * that Chorus speaks).
+   * that Chorus speaks). `display`: the one chosen before signing up, which the account keeps.
    */
-  async register(input: { email: string; password: string; displayName: string; language?: Language }): Promise<void> {
+  async register(input: { email: string; password: string; displayName: string; language?: Language; display?: Display }): Promise<void> {
     await this.call<undefined>('POST', '/auth/register', input);
   }
   /** Sent with a guest's token (a client made with it), the guest's work becomes the account's: see `SignIn.guestWork`. */
@@ -258,8 +259,8 @@ export class ChorusClient {
   renameAccount(displayName: string) {
     return this.changeAccount({ displayName });
   }
-  /** The account's display name, the language its mails are worded in, its credited name, whether it is named in acknowledgements, whether it is mailed of replies and mentions, of followed discussions, of reports in projects it moderates: any of them. */
-  changeAccount(change: { displayName?: string; language?: Language; creditedName?: string | null; namedInAcknowledgements?: boolean; discussionMails?: boolean; followedDiscussionMails?: boolean; reportMails?: boolean; completionMails?: boolean; volunteerCompletionMails?: boolean }) {
+  /** The account's display name, the language its mails are worded in, its credited name, whether it is named in acknowledgements, whether it is mailed of replies and mentions, of followed discussions, of reports in projects it moderates, of completed workflows, how the classifier shows itself to it: any of them. */
+  changeAccount(change: { displayName?: string; language?: Language; creditedName?: string | null; namedInAcknowledgements?: boolean; discussionMails?: boolean; followedDiscussionMails?: boolean; reportMails?: boolean; completionMails?: boolean; volunteerCompletionMails?: boolean; display?: Display }) {
     return this.call<AccountView>('PATCH', '/account', change);
   }
   /** A new password; every other token of the account stops working, and a new one comes with the answer. */

@@ -6,4 +6,5 @@ export * from './page-policy';
 export * from './hashtags';
 export * from './mentions';
 export * from './languages';
+export * from './display';
 export * from './pages';

@@ -1,9 +1,9 @@
 /**
  * The one inline script of the classifier's page (`apps/classifier/index.html`: its "Loading…" in the language the
- * interface opens in, before the app's own script has loaded), by its hash: edited, it runs only once this is its new
+ * interface opens in, and its colours and text size, before the app's own script has loaded), by its hash: edited, it runs only once this is its new
  * hash (`openssl dgst -sha256 -binary | base64` of the text between its tags; `project-language.browser.test.ts` fails until then).
  */
-const LOADING_WORDS_SCRIPT = "'sha256-sgc161tJnPg2qttlVXbaoq4HgkAAkaEosYyYLjncj1Q='";
+const LOADING_WORDS_SCRIPT = "'sha256-7fd7wbvX4farK5NhToREHAYK7DTCGr+hUGWN/Bt4FqI='";
 
 /**
  * The Content-Security-Policy of the classifier's pages (the lab's too), wherever they are served: by the API in

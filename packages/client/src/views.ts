@@ -1,5 +1,6 @@
 import { routingDecisionSchema, subjectLocationSchema, workflowDefinitionSchema } from '@chorus/tasks';
 import { z } from 'zod';
+import { displaySchema } from './display';
 import { LANGUAGES } from './languages';
 
 /**
@@ -193,6 +194,12 @@ export const accountViewSchema = userViewSchema.extend({
   volunteerCompletionMails: z.boolean().meta({
     description: 'The account is mailed, at its verified email and in its language, when a workflow it classified in completes (`workflow-complete` notifications, given either way); false until it asks for it, and always for a guest',
   }),
+  display: displaySchema
+    .nullable()
+    .meta({
+      description:
+        'How the classifier shows itself to the account on every device it signs in on: `theme` `device` (light or dark as the device is set), `light` or `dark`, and `textSize` `normal`, `large` or `larger`; null until its volunteer chooses (each device then shows as it is set), and always for a guest (its browser keeps its choice)',
+    }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
 });

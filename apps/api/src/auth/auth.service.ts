@@ -17,7 +17,7 @@ import { Passwords } from './passwords';
 import { Tokens } from './tokens';
 
 /** A new account, unless the email has one already (then nothing, and no row answered). */
-const NEW_ACCOUNT = `INSERT INTO users (kind, email, display_name, password_hash, language) VALUES ('registered', $1, $2, $3, $4)
+const NEW_ACCOUNT = `INSERT INTO users (kind, email, display_name, password_hash, language, display) VALUES ('registered', $1, $2, $3, $4, $5)
   ON CONFLICT (email) WHERE email IS NOT NULL DO NOTHING RETURNING id`;
 
 @Injectable()
@@ -40,13 +40,14 @@ export class AuthService {
    * account already (that account's owner is mailed a notice instead), and so is the time it takes: the password is
    * hashed either way, and the account made after the answer, as the mail is (a row written, or not, must not show in
    * it). A guest's work goes into the account at its first sign-in (`login`). Its mails are worded in the language the
-   * sign-up names, else in the most wanted of the request's Accept-Language that Chorus speaks, else in English (null).
+   * sign-up names, else in the most wanted of the request's Accept-Language that Chorus speaks, else in English (null);
+   * its display is the one the sign-up names (chosen as a guest), else none.
    */
   async register(input: RegisterInput, acceptLanguage: string | undefined): Promise<void> {
     const language = input.language ?? acceptedLanguage(acceptLanguage) ?? null;
     const passwordHash = await this.passwords.hash(input.password);
     this.mailer.sendAfterAnswer(async () => {
-      const [created] = await this.users.query<{ id: string }[]>(NEW_ACCOUNT, [input.email, input.displayName, passwordHash, language]);
+      const [created] = await this.users.query<{ id: string }[]>(NEW_ACCOUNT, [input.email, input.displayName, passwordHash, language, input.display ?? null]);
       return this.accountEmail.signUpMail(input.email, created?.id);
     });
   }

@@ -3,12 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { answersWaitingBeforeSignOut, onInvitationAnswered, refreshAccount, showAccountNotice, signOut, useSession } from '../lib/account';
 import { onNotificationsRead } from '../lib/notifications';
 import { session } from '../lib/session';
+import { DisplayMenu } from './DisplayChoice';
 import { ACCOUNT, accountPath, CLASSIFICATIONS, COLLECTIONS, FAVOURITES, isAccountPage, LAB, Link, matchRoute, NOTIFICATIONS, nextPath } from '../lib/router';
 
 /**
  * The header's way to the volunteer's account, on every page: their favourites and classifications, and "Sign in" and "Create an account"
  * for a guest (both come back to this page once done), the account's name, its notifications (with how many are
- * unread), a link to its page and "Sign out" once signed in.
+ * unread), a link to its page and "Sign out" once signed in; and the display's choices, for everyone.
  */
 export function AccountNav({ path }: { path: string }) {
   const { t } = useTranslation();
@@ -144,6 +145,8 @@ export function AccountNav({ path }: { path: string }) {
           <Link to={LAB} data-account-link="lab" aria-current={route.name === 'lab' ? 'page' : undefined}>
             {t('lab.nav')}
           </Link>
+          {/* Before the account's links: on a phone it keeps to the icons' line. */}
+          <DisplayMenu />
           <Link to={ACCOUNT} data-account-link="account" aria-current={route.name === 'account' ? 'page' : undefined}>
             {invitations > 0 ? t('account.yoursWithInvitations', { count: invitations }) : t('account.yours')}
           </Link>
@@ -167,7 +170,8 @@ export function AccountNav({ path }: { path: string }) {
           )}
         </>
       ) : (
-        <ul>
+        <>
+          <ul>
           <li>
             <FavouritesLink current={route.name === 'favourites'} />
           </li>
@@ -190,7 +194,9 @@ export function AccountNav({ path }: { path: string }) {
               {t('account.createAccount')}
             </Link>
           </li>
-        </ul>
+          </ul>
+          <DisplayMenu />
+        </>
       )}
     </nav>
   );

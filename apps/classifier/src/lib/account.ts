@@ -1,6 +1,7 @@
-import { ACCOUNT_LIMITS, type AccountView, ChorusApiError, type GuestWorkCarried, isProblem, type Language, type Session, type SignIn, spokenLanguage } from '@chorus/client';
+import { ACCOUNT_LIMITS, type AccountView, type ChorusClient, ChorusApiError, type Display, type GuestWorkCarried, isProblem, type Language, type Session, type SignIn, spokenLanguage } from '@chorus/client';
 import { useSyncExternalStore } from 'react';
 import { i18n, preferredLanguage, wantedLanguage } from '../i18n';
+import { asDisplay, chooseDisplay } from './display';
 import { describeError } from './errors';
 import type { Saying } from './said';
 import { spendLinkToken } from './router';
@@ -128,7 +129,8 @@ async function sendWaitingFirst(): Promise<number> {
  * are worded in the interface's language.
  */
 export async function createAccount(input: AccountInput): Promise<void> {
-  await session.anonymous.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password, language: wantedLanguage() });
+  const display = displayChosenBeforeSignIn();
+  await session.anonymous.register({ displayName: input.displayName.trim(), email: input.email.trim(), password: input.password, language: wantedLanguage(), ...(display && { display }) });
 }
 
 /** The account's language as last sent: each change waits for the one before (a few seconds at most), so that the last choice is the one kept. */
@@ -168,7 +170,7 @@ export function keepAccountLanguage(chosen: string): Promise<void> {
   // Signed in, a choice goes now: one made earlier, as a guest, is not to follow it.
   keepChosenBeforeSignIn(kind === 'registered' ? undefined : language);
   if (kind !== 'registered' || !token) return languageSent;
-  languageSent = languageSent.then(() => atMost(LANGUAGE_SEND_MS, sendLanguage(userId, token, language)));
+  languageSent = languageSent.then(() => (language ? atMost(LANGUAGE_SEND_MS, sendChange(userId, token, { language })) : undefined));
   return languageSent;
 }
 
@@ -184,10 +186,65 @@ export function saveAccountLanguage(language: Language): Promise<Language | null
   return saved.then((account) => account.language);
 }
 
-/** Sends `language` as the account's, with its own token, unless another volunteer signed in since it was chosen. */
-async function sendLanguage(userId: string | null, token: string, language: Language | undefined): Promise<void> {
-  if (!language || session.current().userId !== userId) return;
-  await session.clientFor(token).changeAccount({ language }).catch(() => undefined);
+/** Sends `change` as the account's, with its own token, unless another volunteer signed in since it was chosen. */
+async function sendChange(userId: string | null, token: string, change: Parameters<ChorusClient['changeAccount']>[0]): Promise<void> {
+  if (session.current().userId !== userId) return;
+  await session.clientFor(token).changeAccount(change).catch(() => undefined);
+}
+
+/** The account's display as last sent: each change waits for the one before (a few seconds at most), so that the last choice is the one kept. */
+let displaySent: Promise<void> = Promise.resolve();
+
+/** Where this tab keeps the display its volunteer chose while not signed in, as `CHOSEN_BEFORE_SIGN_IN` a language. */
+const DISPLAY_BEFORE_SIGN_IN = 'chorus.displayBeforeSignIn';
+
+function displayChosenBeforeSignIn(): Display | null {
+  try {
+    return asDisplay(JSON.parse(window.sessionStorage.getItem(DISPLAY_BEFORE_SIGN_IN) ?? 'null'));
+  } catch {
+    return null; // storage disabled, or not JSON: nothing to take
+  }
+}
+
+function keepDisplayBeforeSignIn(display: Display | null): void {
+  try {
+    if (display) window.sessionStorage.setItem(DISPLAY_BEFORE_SIGN_IN, JSON.stringify(display));
+    else window.sessionStorage.removeItem(DISPLAY_BEFORE_SIGN_IN);
+  } catch {
+    // storage disabled: the account keeps its own
+  }
+}
+
+/** Counts the displays chosen in this page, so that a sign-in's answer does not undo one chosen while it was awaited. */
+let displaysChosen = 0;
+
+/**
+ * The display the volunteer chose (`chooseDisplay`): shown and kept on this device at once, and as the signed-in
+ * account's, so that it follows them to their other devices; sent quietly, as `keepAccountLanguage` sends a language.
+ * Not signed in, an account made or signed in to next in this tab that has none takes it.
+ */
+export function keepAccountDisplay(display: Display): Promise<void> {
+  displaysChosen += 1;
+  chooseDisplay(display);
+  const { kind, userId, token } = session.current();
+  keepDisplayBeforeSignIn(kind === 'registered' ? null : display);
+  if (kind !== 'registered' || !token) return displaySent;
+  displaySent = displaySent.then(() => atMost(LANGUAGE_SEND_MS, sendChange(userId, token, { display })));
+  return displaySent;
+}
+
+/**
+ * After a sign-in: the account's display, if it has one, wins over this device's, unless the volunteer chose one since
+ * the sign-in. An account with none takes the one chosen in this tab before the sign-in, never one only kept on the
+ * device: on a shared computer it may be another volunteer's (the next choice made signed in is sent).
+ */
+function takeAccountDisplay(account: AccountView, chosenBefore: number): Promise<void> | undefined {
+  const guestChoice = displayChosenBeforeSignIn();
+  keepDisplayBeforeSignIn(null);
+  if (displaysChosen !== chosenBefore) return undefined;
+  if (account.display) chooseDisplay(account.display);
+  else if (guestChoice) return keepAccountDisplay(guestChoice);
+  return undefined;
 }
 
 /**
@@ -276,7 +333,7 @@ async function takeOverDevice(account: SignIn): Promise<TakeOver> {
   session.adopt({ token: account.token, user: account.user });
   // A guest whose work the account took in goes on counting it; another volunteer's count is not the account's.
   if (previous !== account.user.id && !account.guestWork) forgetClassifiedThisSession();
-  void keepLanguageOf(account.token);
+  void keepPreferencesOf(account.token);
   const carried = account.guestWork ?? { classifications: 0, alreadyClassified: 0 };
   return { account, answersWaiting, previous: { kind: before.kind === 'registered' ? 'registered' : 'guest', name: before.displayName ?? '' }, carried };
 }
@@ -317,6 +374,7 @@ async function leaveAnswers(owner: Owner | null, waiting: 'keep' | 'discard'): P
 
 function leaveThisDevice(): void {
   keepChosenBeforeSignIn(undefined);
+  keepDisplayBeforeSignIn(null);
   session.signOut();
   forgetClassifiedThisSession();
   // Its stopped uploads' Idempotency-Keys are its own: another account's upload of the file starts anew.
@@ -341,11 +399,17 @@ export async function verifyEmail(token: string): Promise<{ email: string; mine:
   return { email, mine: account?.email === email };
 }
 
-/** After a sign-in: the account takes the language wanted on this device, when it is not its own (`languageToKeep`). */
-async function keepLanguageOf(token: string): Promise<void> {
+/**
+ * After a sign-in: the account takes the language wanted on this device, when it is not its own (`languageToKeep`), and
+ * this device the account's display (`takeAccountDisplay`).
+ */
+async function keepPreferencesOf(token: string): Promise<void> {
+  const chosenBefore = displaysChosen;
   const account = await refreshAccount().catch(() => undefined);
-  const language = account && session.current().token === token ? languageToKeep(account) : undefined;
-  if (language) await keepAccountLanguage(language);
+  if (!account || session.current().token !== token) return;
+  const display = takeAccountDisplay(account, chosenBefore);
+  const language = languageToKeep(account);
+  await Promise.all([display, language && keepAccountLanguage(language)]);
 }
 
 /**

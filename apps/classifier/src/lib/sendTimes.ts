@@ -12,5 +12,5 @@ export const ON_SCREEN_SUBMIT_MS = 5_000;
 export const SEND_FIRST_MS = 5_000;
 /** While answers wait on the device, they are tried again this often (and at once when the browser comes online). */
 export const OUTBOX_RETRY_MS = 15_000;
-/** How long a change of the account's language waits for the one before it to be answered (so that the last choice is kept). */
+/** How long a change of the account's language, or of its display, waits for the one before it to be answered (so that the last choice is kept). */
 export const LANGUAGE_SEND_MS = 5_000;

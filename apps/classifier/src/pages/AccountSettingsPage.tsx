@@ -1,6 +1,7 @@
 import { ACCOUNT_LIMITS, type AccountView, type Language, LANGUAGES, type OwnInvitation, spokenLanguage } from '@chorus/client';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DisplayChoice } from '../components/DisplayChoice';
 import { GuestNote } from '../components/GuestNote';
 import type { TFunction } from 'i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -50,6 +51,7 @@ export function AccountSettingsPage() {
           {verified && <Invitations />}
           <RenameForm name={volunteer.displayName ?? ''} />
           <LanguageSetting {...loaded} />
+          <DisplaySection />
           <CreditsSection {...loaded} />
           <DiscussionMailsSection {...loaded} />
           <ReportMailsSection {...loaded} />
@@ -62,6 +64,7 @@ export function AccountSettingsPage() {
       ) : (
         <GuestNote said={t('account.settings.guest')} back={ACCOUNT} />
       )}
+      {volunteer.kind !== 'registered' && <DisplaySection />}
     </div>
   );
 }
@@ -89,6 +92,21 @@ function ContributionSection() {
           ))}
         </ul>
       )}
+    </Section>
+  );
+}
+
+/**
+ * How the interface shows itself, as the header's Display button offers it: on this device at once, and, signed in, on
+ * every device the account signs in on.
+ */
+function DisplaySection() {
+  const { t } = useTranslation();
+  const volunteer = useSession();
+  return (
+    <Section id="account-display" title={t('display.title')}>
+      <p>{volunteer.kind === 'registered' ? t('display.leadAccount') : t('display.leadGuest')}</p>
+      <DisplayChoice />
     </Section>
   );
 }

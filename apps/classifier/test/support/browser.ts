@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, errors, type Locator, type Page } from 'playwright-core';
 import type { Session, SubjectInput, WorkflowInput } from '@chorus/client';
+import { ACCOUNT_PASSWORD } from '../../../../test/support/accounts';
 import { type Stack, type StackOptions, startStack } from '../../../../test/support/stack';
 
 /**
@@ -496,4 +497,12 @@ export async function emptyOutbox(page: Page, baseUrl: string): Promise<void> {
         };
       }),
   );
+}
+
+/** Fills the create-account form the page shows and sends it, by its button's name in the page's language. */
+export async function createAccountByForm(page: Page, { displayName, email }: { displayName: string; email: string }, submit = 'Create account'): Promise<void> {
+  await page.locator('#account-name').fill(displayName);
+  await page.locator('#account-email').fill(email);
+  await page.locator('#account-password').fill(ACCOUNT_PASSWORD);
+  await page.getByRole('button', { name: submit }).click();
 }

@@ -60,5 +60,7 @@ export class User {
   @Column({ type: 'boolean', default: true }) completionMails!: boolean;
   /** It is mailed when a workflow it classified in completes (its notification is given either way): off until its volunteer asks for it. */
   @Column({ type: 'boolean', default: false }) volunteerCompletionMails!: boolean;
+  /** How the classifier shows itself to it on every device (`Display` of @chorus/client); null: each device as it is set. */
+  @Column({ type: 'jsonb', nullable: true }) display!: { theme: string; textSize: string } | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

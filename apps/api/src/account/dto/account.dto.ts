@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { accountLanguageSchema, displayNameSchema, emailSchema, givenPasswordSchema, newPasswordSchema } from '../../auth/dto/auth.dto';
+import { accountLanguageSchema, displayNameSchema, displaySchema, emailSchema, givenPasswordSchema, newPasswordSchema } from '../../auth/dto/auth.dto';
 
 /** The name projects' acknowledgements credit the account under: a display name's rules; empty (or null) for its display name. */
 const creditedNameSchema = z.preprocess((name) => (typeof name === 'string' && name.trim() === '' ? null : name), displayNameSchema.nullable());
 
-const ACCOUNT_CHANGES = ['displayName', 'language', 'creditedName', 'namedInAcknowledgements', 'discussionMails', 'followedDiscussionMails', 'reportMails', 'completionMails', 'volunteerCompletionMails'] as const;
+const ACCOUNT_CHANGES = ['displayName', 'language', 'creditedName', 'namedInAcknowledgements', 'discussionMails', 'followedDiscussionMails', 'reportMails', 'completionMails', 'volunteerCompletionMails', 'display'] as const;
 
 export const accountChangeSchema = z
   .strictObject({
@@ -17,6 +17,7 @@ export const accountChangeSchema = z
     reportMails: z.boolean('must be true (mail me when volunteers report something in a project I moderate) or false').optional(),
     completionMails: z.boolean('must be true (mail me when a workflow of a project I research is complete) or false').optional(),
     volunteerCompletionMails: z.boolean('must be true (mail me when a workflow I classified in is complete) or false').optional(),
+    display: displaySchema.optional(),
   })
   .refine((change) => ACCOUNT_CHANGES.some((field) => change[field] !== undefined), { message: `give at least one of ${ACCOUNT_CHANGES.join(', ')}`, path: ['displayName'] });
 export type AccountChange = z.infer<typeof accountChangeSchema>;

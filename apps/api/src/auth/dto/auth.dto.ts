@@ -1,4 +1,4 @@
-import { ACCOUNT_LIMITS, LANGUAGES } from '@chorus/client';
+import { ACCOUNT_LIMITS, LANGUAGES, TEXT_SIZES, THEMES } from '@chorus/client';
 import { singleLine } from '@chorus/tasks';
 import { z } from 'zod';
 import { enumOf } from '../../common/zod';
@@ -19,11 +19,21 @@ export const displayNameSchema = singleLine(z.string().trim().min(1).max(ACCOUNT
 /** The language an account's mails are worded in. */
 export const accountLanguageSchema = enumOf(LANGUAGES, `must be one of the languages Chorus mails in: ${LANGUAGES.join(', ')}`);
 
+/** How the classifier shows itself to the account, on every device it signs in on: both at once, as a device holds them. */
+export const displaySchema = z.strictObject(
+  {
+    theme: enumOf(THEMES, `must be one of ${THEMES.join(', ')} (device: light or dark as the device is set)`),
+    textSize: enumOf(TEXT_SIZES, `must be one of ${TEXT_SIZES.join(', ')}`),
+  },
+  'must be an object { "theme", "textSize" }',
+);
+
 export const registerSchema = z.strictObject({
   email: emailSchema,
   password: newPasswordSchema,
   displayName: displayNameSchema,
   language: accountLanguageSchema.optional(),
+  display: displaySchema.optional(),
 });
 export type RegisterInput = z.infer<typeof registerSchema>;
 

@@ -481,8 +481,8 @@ export function MarkingLayer({ task, image, marks, tool, selected, anchor, setAn
           {drawing && <polygon className="marking-drawn" points={drawing} fill="none" stroke="#fff" strokeWidth={2} strokeDasharray="4 4" />}
           {focused && keyed && (
             <g className="marking-crosshair" data-testid="marking-crosshair">
-              <path d={`M${cross.x - 14},${cross.y}H${cross.x + 14}M${cross.x},${cross.y - 14}V${cross.y + 14}`} stroke="#fff" strokeWidth={4} />
-              <path d={`M${cross.x - 14},${cross.y}H${cross.x + 14}M${cross.x},${cross.y - 14}V${cross.y + 14}`} stroke="#c2410c" strokeWidth={2} />
+              <path className="marking-crosshair-edge" d={`M${cross.x - 14},${cross.y}H${cross.x + 14}M${cross.x},${cross.y - 14}V${cross.y + 14}`} strokeWidth={4} />
+              <path className="marking-crosshair-line" d={`M${cross.x - 14},${cross.y}H${cross.x + 14}M${cross.x},${cross.y - 14}V${cross.y + 14}`} strokeWidth={2} />
             </g>
           )}
         </g>
