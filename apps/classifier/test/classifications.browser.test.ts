@@ -79,7 +79,7 @@ describe('classifier in a browser: your classifications', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
     expect(download.suggestedFilename()).toMatch(new RegExp(`^own-classifications-${account.user.id}-\\d{8}T\\d{6}Z\\.csv$`));
     const csv = readFileSync((await download.path())!, 'utf8');
-    expect(csv.split('\n')[0]).toBe('classification_id,project_slug,project_title,workflow_id,workflow_name,workflow_version,subject_id,external_id,subject_metadata,created_at,answers');
+    expect(csv.split('\n')[0]).toBe('classification_id,project_slug,project_title,workflow_id,workflow_name,workflow_version,subject_id,external_id,subject_metadata,created_at,answers,asked_for_check');
     expect(csv).toContain(`${id},${project.slug},`);
     expect(csv).toContain('"{""T0"":""yes""}"');
     await waitToSee(page.getByRole('status').filter({ hasText: 'Saving your classifications as CSV: your browser shows the file as it arrives.' }));
