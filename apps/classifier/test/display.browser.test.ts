@@ -92,6 +92,9 @@ describe('classifier in a browser: the display', () => {
       [{ externalId: 'letter', locations: [{ type: 'text', text: 'Dear Sir,\nThe parcel arrived on Tuesday, with the seeds and a letter from the botanist.' }] }],
       { name: 'Transcribe', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Transcribe every line of the letter, as it is written.', mode: 'lines' } } },
     );
+    // From the device's own display: the suite's earlier tests chose others in this browser.
+    await page.evaluate(() => localStorage.removeItem('chorus.display'));
+    await page.reload();
     await waitForTask(page, 'transcription');
     const sizes = () =>
       page.evaluate(() => ({

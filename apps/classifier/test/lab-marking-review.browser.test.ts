@@ -163,7 +163,7 @@ describe('classifier in a browser: a marking consensus reviewed in the lab', () 
       return box.left >= layerBox.left && box.right <= layerBox.right && box.top >= layerBox.top && box.bottom <= layerBox.bottom;
     }, await drawn.elementHandle());
     const halo = (thing: Locator) => thing.locator('.marking-left-out-halo').evaluate((line) => [getComputedStyle(line).strokeDasharray, getComputedStyle(line).strokeWidth, getComputedStyle(line).stroke]);
-    expect(await halo(drawn)).toEqual(['none', '8px', 'rgb(194, 65, 12)']);
+    expect(await halo(drawn)).toEqual(['none', '8px', 'rgb(253, 186, 116)']);
     expect(await halo(sign)).toEqual(['3px, 3px', '5px', 'rgb(255, 255, 255)']);
     await canvas.focus();
     await page.keyboard.press('0');

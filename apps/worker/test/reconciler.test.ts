@@ -8,6 +8,8 @@ import type { WorkerConfig } from '../src/config/config';
 import { WorkflowDefinitions } from '../src/aggregation/workflow-definitions';
 import { ReconcilerService } from '../src/maintenance/reconciler.service';
 import { CompletionService } from '../src/reaggregation/completion.service';
+import { WebhookDeliveries } from '../src/webhooks/webhook-deliveries.service';
+import { WebhookSender } from '../src/webhooks/webhook-sender';
 import { testRedis } from '../../../test/support/services';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { laggingSubjects, until } from '../../../test/support/waiting';
@@ -249,7 +251,7 @@ it("starts a skill workflow's run on completion when it was finished while the A
   await stack.client.finishWorkflow(other.workflowId);
   const db = await openDatabase(stack.config.databaseUrl, 2);
   const reaggregation = new Queue('reaggregation', { connection: { url: testRedis().url }, prefix: stack.config.queuePrefix });
-  const completion = new CompletionService(db, new WorkflowDefinitions(), reaggregation);
+  const completion = completionService(db, reaggregation);
   try {
     expect(await Promise.all([completion.reaggregateCompleted(), completion.reaggregateCompleted()])).toEqual(expect.arrayContaining([0, 1]));
     expect(await completion.reaggregateCompleted()).toBe(0);
@@ -267,7 +269,7 @@ it('starts the other runs on completion when one fails to start, and that one at
   for (const { workflowId } of [refused, fine]) await stack.client.finishWorkflow(workflowId);
   const db = await openDatabase(stack.config.databaseUrl, 1);
   const reaggregation = new Queue('reaggregation', { connection: { url: testRedis().url }, prefix: stack.config.queuePrefix });
-  const completion = new CompletionService(db, new WorkflowDefinitions(), reaggregation);
+  const completion = completionService(db, reaggregation);
   // The database refuses to record one workflow's completion, for this test only.
   const refuse = `refuse_completion_${refused.workflowId.replaceAll('-', '_')}`;
   await stack.db.query(`CREATE FUNCTION ${refuse}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'completion refused by the test'; END $$`);
@@ -285,3 +287,14 @@ it('starts the other runs on completion when one fails to start, and that one at
     await Promise.all([reaggregation.close(), db.destroy()]);
   }
 });
+
+/** The webhooks' queues of the completion services made here, closed after the tests. */
+const webhookQueues: Queue[] = [];
+afterAll(() => Promise.all(webhookQueues.map((queue) => queue.close())));
+
+/** A completion service of its own over `db` and the stack's reaggregation queue; its webhooks' queue (the workflows here have no webhook: nothing is added to it). */
+function completionService(db: Awaited<ReturnType<typeof openDatabase>>, reaggregation: Queue): CompletionService {
+  const webhooks = new Queue('webhooks', { connection: { url: testRedis().url }, prefix: stack.config.queuePrefix });
+  webhookQueues.push(webhooks);
+  return new CompletionService(db, new WorkflowDefinitions(), reaggregation, new WebhookDeliveries(db, new WebhookSender({} as WorkerConfig), webhooks));
+}

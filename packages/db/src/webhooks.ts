@@ -27,22 +27,17 @@ export async function recordSubjectEvents(manager: EntityManager, event: 'subjec
   return kept.map((row) => row.id);
 }
 
-/** Keeps a delivery of `workflow.completed` for each webhook of its project that receives it, in the transaction recording the completion. */
-export async function recordWorkflowCompleted(manager: DataSource | EntityManager, workflowId: string): Promise<void> {
-  await manager.query(
+/**
+ * Keeps a delivery of `workflow.completed` for each webhook of its project that receives it, in the transaction recording
+ * the completion (none for a completion from before webhooks' release, `completion_untold`); their ids, to enqueue.
+ */
+export async function recordWorkflowCompleted(manager: DataSource | EntityManager, workflowId: string): Promise<string[]> {
+  const rows: { id: string }[] = await manager.query(
     `INSERT INTO webhook_deliveries (webhook_id, event, data)
      SELECT h.id, 'workflow.completed', jsonb_build_object('projectId', w.project_id, 'workflowId', w.id, 'name', w.name, 'status', w.status, 'completedAt', ${isoTimeSql('w.completed_at')})
      FROM workflows w JOIN webhooks h ON h.project_id = w.project_id AND 'workflow.completed' = ANY(h.events)
-     WHERE w.id = $1`,
-    [workflowId],
-  );
-}
-
-/** The deliveries of the workflow's completion waiting for their first attempt: those a completion just recorded. */
-export async function waitingCompletionDeliveries(db: DataSource | EntityManager, workflowId: string): Promise<string[]> {
-  const rows: { id: string }[] = await db.query(
-    `SELECT d.id FROM webhook_deliveries d JOIN workflows w ON w.id = $1 JOIN webhooks h ON h.id = d.webhook_id AND h.project_id = w.project_id
-     WHERE d.event = 'workflow.completed' AND d.delivered_at IS NULL AND d.failed_at IS NULL AND d.attempts = 0 AND d.data->>'workflowId' = $1::text`,
+     WHERE w.id = $1 AND NOT w.completion_untold
+     RETURNING id`,
     [workflowId],
   );
   return rows.map((row) => row.id);

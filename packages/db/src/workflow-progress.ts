@@ -55,9 +55,10 @@ export async function completeWorkflows(db: DataSource | EntityManager, workflow
  * or complete again: a subject retired (not by an unlink) after it was last found so, which it had been given, or
  * unretired, since. Records it (`completed_at`, and a `workflow.completed` delivery for its webhooks) in the caller's transaction, so that only one caller is told (a second
  * signal, a job run again, waits for the first's row lock and then finds it recorded); and forgets it once the workflow
- * is found open again (subjects to classify, or to come, and not finished).
+ * is found open again (subjects to classify, or to come, and not finished). When it completes now, the ids of the
+ * webhook deliveries kept with it (to enqueue once the transaction commits); undefined when it does not.
  */
-export async function workflowCompleting(manager: DataSource | EntityManager, workflowId: string): Promise<boolean> {
+export async function workflowCompleting(manager: DataSource | EntityManager, workflowId: string): Promise<string[] | undefined> {
   await manager.query(
     `UPDATE workflows me SET completed_at = NULL WHERE me.id = $1 AND me.completed_at IS NOT NULL AND me.status <> 'finished' AND NOT ${isComplete('me.id')}`,
     [workflowId],
@@ -71,6 +72,5 @@ export async function workflowCompleting(manager: DataSource | EntityManager, wo
          AND EXISTS (SELECT 1 FROM subject_workflow_status st WHERE st.workflow_id = me.id AND st.retired_at > me.completed_at AND NOT ${isUnlinked('st')}) END`,
     [workflowId],
   );
-  if (completed) await recordWorkflowCompleted(manager, workflowId);
-  return completed > 0;
+  return completed ? recordWorkflowCompleted(manager, workflowId) : undefined;
 }

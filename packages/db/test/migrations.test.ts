@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { createTestDatabase, testDatabaseName, withDatabase } from '../../../test/support/services';
 import { until } from '../../../test/support/waiting';
 import type { MigrationInterface } from 'typeorm';
-import { dataSourceOptions, ensureDatabase, openDatabase, pendingSchemaChanges, runMigrations, tellCompletion } from '../src';
+import { dataSourceOptions, ensureDatabase, openDatabase, pendingSchemaChanges, recordWorkflowCompleted, runMigrations, tellCompletion } from '../src';
 import { migrations } from '../src/migrations';
 import { GoldStandardOnHotRow1796038980497 } from '../src/migrations/1796038980497-GoldStandardOnHotRow';
 import { DraftTriesPerSubject1797330000000 } from '../src/migrations/1797330000000-DraftTriesPerSubject';
@@ -1017,12 +1017,15 @@ describe('migrations', () => {
         { name: 'open', untold: false },
         { name: 'recorded', untold: false },
       ]);
-      // The worker's sweep records the old completion, telling nobody; a completion after it is told.
-      // TypeORM answers an UPDATE with [rows, count].
+      // The worker's sweep records the old completion, telling nobody, nor a webhook registered since; a completion after
+      // it is told, its webhook too. TypeORM answers an UPDATE with [rows, count].
+      await after.query("INSERT INTO webhooks (project_id, url, events, secret) SELECT id, 'https://example.org/hook', '{workflow.completed}', 'whsec_test' FROM projects");
       const [[{ id }]] = await after.query("UPDATE workflows SET completed_at = now() WHERE name = 'complete' RETURNING id");
+      expect(await after.transaction((manager) => recordWorkflowCompleted(manager, id))).toEqual([]);
       expect(await after.transaction((manager) => tellCompletion(manager, id, ['owner']))).toBe(0);
       expect(await after.query('SELECT completion_untold AS untold FROM workflows WHERE id = $1', [id])).toEqual([{ untold: false }]);
       await after.query("UPDATE workflows SET completed_at = now() + interval '1 second' WHERE id = $1", [id]);
+      expect(await after.transaction((manager) => recordWorkflowCompleted(manager, id))).toHaveLength(1);
       expect(await after.transaction((manager) => tellCompletion(manager, id, ['owner']))).toBe(1);
     } finally {
       await after.destroy();

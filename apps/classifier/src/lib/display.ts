@@ -11,7 +11,10 @@ import { useSyncExternalStore } from 'react';
 /** Where the choice is kept on this device (index.html's script reads it too). */
 const KEPT = 'chorus.display';
 
-const darkDevice = window.matchMedia('(prefers-color-scheme: dark)');
+/** Whether this runs in a page: the classifier's unit tests load its modules in Node, where the page's side is left out. */
+const inPage = typeof window !== 'undefined';
+
+const darkDevice = inPage ? window.matchMedia('(prefers-color-scheme: dark)') : undefined;
 
 /** `value` as a display, or null when it is not one (another version's, or edited by hand). */
 export function asDisplay(value: unknown): Display | null {
@@ -34,7 +37,7 @@ const listeners = new Set<() => void>();
 /** Sets the page's root to `display`. */
 function apply(display: Display): void {
   const root = document.documentElement;
-  root.dataset.theme = display.theme === 'device' ? (darkDevice.matches ? 'dark' : 'light') : display.theme;
+  root.dataset.theme = display.theme === 'device' ? (darkDevice?.matches ? 'dark' : 'light') : display.theme;
   root.dataset.textSize = display.textSize;
 }
 
@@ -65,9 +68,11 @@ export function useDisplay(): Display {
   );
 }
 
-apply(shown);
-// "As my device" follows the device when it switches (at dusk, say); another tab's choice shows here too.
-darkDevice.addEventListener('change', () => apply(shown));
-window.addEventListener('storage', (event) => {
-  if (event.key === KEPT || event.key === null) show(chosenDisplay() ?? DEVICE_DISPLAY);
-});
+if (inPage) {
+  apply(shown);
+  // "As my device" follows the device when it switches (at dusk, say); another tab's choice shows here too.
+  darkDevice?.addEventListener('change', () => apply(shown));
+  window.addEventListener('storage', (event) => {
+    if (event.key === KEPT || event.key === null) show(chosenDisplay() ?? DEVICE_DISPLAY);
+  });
+}

@@ -26,8 +26,6 @@ export class AggregationProcessor extends LoggedWorkerHost {
     await this.aggregation.advanceSequenceFronts(job.data.workflowId, workflow);
     // The API also enqueues one when a workflow is finished or subjects are retired by hand: it may have completed, or opened again.
     await this.completion.reaggregateAfterDrain(job.data.workflowId, { retired, workflow });
-    // A completion's, kept with it (a drain that retires nothing may record one: a workflow finished).
-    await this.webhooks.enqueueCompletionOf(job.data.workflowId);
     return { aggregated, retired, routedOut };
   }
 }

@@ -8,6 +8,7 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { DrainReport } from '../aggregation/aggregation.service';
 import { WorkflowDefinitions } from '../aggregation/workflow-definitions';
+import { WebhookDeliveries } from '../webhooks/webhook-deliveries.service';
 
 const weighsBySkill = (definition: WorkflowDefinition) => skillWeightedTasks(definition).length > 0;
 
@@ -33,6 +34,7 @@ export class CompletionService {
     private readonly db: DataSource,
     private readonly definitions: WorkflowDefinitions,
     @InjectQueue('reaggregation') private readonly reaggregation: Queue,
+    private readonly webhooks: WebhookDeliveries,
   ) {}
 
   /**
@@ -91,14 +93,16 @@ export class CompletionService {
 
   private async startIfCompleting(workflowId: string, bySkill: boolean): Promise<boolean> {
     // Owed in Postgres in the transaction that records the completion: should the queue not get the run, the reconciler starts it.
-    const owed = await this.db.transaction(async (manager) => {
-      if (!(await workflowCompleting(manager, workflowId))) return false;
+    const { owed, deliveries } = await this.db.transaction(async (manager) => {
+      const deliveries = await workflowCompleting(manager, workflowId);
+      if (!deliveries) return { owed: false, deliveries: [] };
       await tellCompletion(manager, workflowId, RESEARCHER_ROLES);
-      if (!bySkill) return false;
-      if (RUN_LIVE_STATES.has(await stateOfReaggregation(this.reaggregation, workflowId, 'all'))) return false;
+      if (!bySkill || RUN_LIVE_STATES.has(await stateOfReaggregation(this.reaggregation, workflowId, 'all'))) return { owed: false, deliveries };
       await requestReaggregation(manager, workflowId, null);
-      return true;
+      return { owed: true, deliveries };
     });
+    // Its webhooks' deliveries, kept with the completion (one whose job is lost here the reconciler enqueues).
+    await this.webhooks.enqueue(deliveries);
     if (!owed) return false;
     const job = reaggregationJob(workflowId, 'all', undefined, 'completion');
     try {

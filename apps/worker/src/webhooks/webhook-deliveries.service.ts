@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { type StoredTaskConsensus, taskConsensusView } from '@chorus/consensus';
-import { pruneWebhookDeliveries, waitingCompletionDeliveries, waitingWebhookDeliveries } from '@chorus/db';
+import { pruneWebhookDeliveries, waitingWebhookDeliveries } from '@chorus/db';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_LONGEST_BACKOFF_MS, webhookDeliveryJob } from '@chorus/jobs';
 import { throttledWarning } from '@chorus/runtime';
 import type { Queue } from 'bullmq';
@@ -90,11 +90,6 @@ export class WebhookDeliveries {
     } catch (error) {
       this.warnOfFailedAdd(`could not enqueue ${deliveryIds.length} webhook deliveries (${(error as Error).message}); the reconciler will`);
     }
-  }
-
-  /** Enqueues the deliveries of the workflow's completion that wait for their first attempt (`enqueue`: never fails). */
-  async enqueueCompletionOf(workflowId: string): Promise<void> {
-    await this.enqueue(await waitingCompletionDeliveries(this.db, workflowId));
   }
 
   /**
