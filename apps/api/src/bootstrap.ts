@@ -102,8 +102,8 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
   });
 }
 
-/** The routes a mail's `List-Unsubscribe` header names: a news mail's, a discussion mail's. */
-const ONE_CLICK_ROUTES = ['/news-unsubscriptions', '/discussion-unsubscriptions'];
+/** The routes a mail's `List-Unsubscribe` header names: the one stop, and those mails sent before it name. */
+const ONE_CLICK_ROUTES = ['/unsubscriptions', '/news-unsubscriptions', '/discussion-unsubscriptions', '/completion-unsubscriptions'];
 
 /** A multipart form's file (`curl -F file=@subjects.csv`), which uploads would read as its form, not the file. */
 const MULTIPART = /^\s*multipart\/form-data\b/i;

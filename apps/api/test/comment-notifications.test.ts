@@ -6,8 +6,8 @@ import { mailStop, refusal, sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
+import { EmailLinks } from '../src/auth/email-links';
 import { NOTIFICATIONS, NOTIFY } from '../src/notifications/notifications.service';
-import { NewsLinks } from '../src/project-news/news-links';
 
 let stack: Stack;
 
@@ -651,8 +651,9 @@ describe('mails of replies and mentions', () => {
     expect(mails).toHaveLength(11);
     expect(mails.filter((mail) => mail.text.includes(`#comment-${reply.id}`))).toHaveLength(1);
 
-    const token = stack.inbox.linkToken(mails.find((mail) => mail.text.includes('> number 0'))!);
-    expect(await stack.anonymous.stopDiscussionMails(token)).toEqual({ followedDiscussionMails: false });
+    // A mail client's one-click POST to the mail's List-Unsubscribe address.
+    const clicked = await mailStop(stack, mails.find((mail) => mail.text.includes('> number 0'))!).click();
+    expect([clicked.status, clicked.body]).toEqual([200, { mails: 'followedDiscussionMails', project: null }]);
     expect(await reader.client.account()).toMatchObject({ discussionMails: true, followedDiscussionMails: false });
   });
 
@@ -698,25 +699,27 @@ describe('mails of replies and mentions', () => {
     const author = await newAccount(stack, uniqueName('Writes'));
     await author.client.postComment(subjectId, { projectId, body: `@${readerName} first` });
     const [mail] = await mailsTo(reader.email);
-    const { token, click } = mailStop(stack, mail!);
+    const { token, click, clickAt } = mailStop(stack, mail!);
 
     // A mail kept meanwhile, not yet sent, goes with the click.
     const held = await heldBack(reader.email, () => author.client.postComment(subjectId, { projectId, body: `@${readerName} second` }));
     expect(held).toBe(1);
     const clicked = await click();
-    expect([clicked.status, clicked.body]).toEqual([200, { discussionMails: false }]);
+    expect([clicked.status, clicked.body]).toEqual([200, { mails: 'discussionMails', project: null }]);
     expect(await outboxTo(reader.email)).toBe(0);
     expect(await reader.client.account()).toMatchObject({ discussionMails: false });
     // The page's way, the token in the body: again, the same answer.
-    expect(await stack.anonymous.stopDiscussionMails(token)).toEqual({ discussionMails: false });
+    expect(await stack.anonymous.stopMails(token)).toEqual({ mails: 'discussionMails', project: null });
+    // The address mails sent before the one stop name in their List-Unsubscribe header: the same.
+    expect(await clickAt('/discussion-unsubscriptions')).toMatchObject({ status: 200, body: { mails: 'discussionMails', project: null } });
     await author.client.postComment(subjectId, { projectId, body: `@${readerName} third` });
     expect(await mailsTo(reader.email)).toHaveLength(1);
 
-    const refused = await send('POST', '/discussion-unsubscriptions?token=not-a-token', undefined);
+    const refused = await send('POST', '/unsubscriptions?token=not-a-token', undefined);
     expect([refused.status, refused.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/query/token' })]]);
-    // A news mail's token stops no discussion mails.
-    const newsToken = (await stack.app.get(NewsLinks).unsubscribe(reader.id, projectId)).page.split('#token=')[1];
-    expect((await send('POST', '/discussion-unsubscriptions', undefined, { token: newsToken })).status).toBe(422);
+    // A token of another kind of link (an email's verification) stops nothing.
+    const verification = (await stack.app.get(EmailLinks).verification({ sub: reader.id, email: reader.email })).split('#token=')[1];
+    expect((await send('POST', '/unsubscriptions', undefined, { token: verification })).status).toBe(422);
   });
 
   it('drops the mails not yet sent when their reader unticks the box or deletes the account, the comment is hidden or deleted, or its author banned', async () => {

@@ -1,5 +1,5 @@
 import { signUp } from '../../../test/support/accounts';
-import { NewsLinks } from '../../api/src/project-news/news-links';
+import { UnsubscribeLinks } from '../../api/src/unsubscriptions/unsubscribe-links';
 import { checkScreen, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
@@ -180,20 +180,21 @@ describe('classifier in a browser: API keys on the account page', () => {
 
     // A mail's one-click link, opened signed out: one click stops them; a followed discussion's mail's, those only.
     const signedOut = await newcomerPage(suite);
-    const { page: followedLink } = await suite.stack.app.get(NewsLinks).stopMails(account.user.id, 'followed');
+    const { page: followedLink } = await suite.stack.app.get(UnsubscribeLinks).link(account.user.id, { mails: 'followedDiscussionMails' });
     await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(followedLink).pathname}${new URL(followedLink).hash}`);
     await signedOut.page.getByTestId('unsubscribe-button').click();
     await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: new comments in the discussions you follow are no longer mailed to you; replies and mentions still are, if you asked for them.'));
     expect(await client.account()).toMatchObject({ discussionMails: true, followedDiscussionMails: false });
-    const { page: link } = await suite.stack.app.get(NewsLinks).stopMails(account.user.id, 'replies-and-mentions');
-    await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(link).pathname}${new URL(link).hash}`);
+    // A mail sent before the one stop links to its earlier page: the same page.
+    const { page: link } = await suite.stack.app.get(UnsubscribeLinks).link(account.user.id, { mails: 'discussionMails' });
+    await signedOut.page.goto(`${suite.stack.baseUrl}/stop-discussion-mails${new URL(link).hash}`);
     await signedOut.page.reload();
     await signedOut.page.getByTestId('unsubscribe-button').click();
     await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: replies and mentions are no longer mailed to you.'));
     expect(await client.account()).toMatchObject({ discussionMails: false });
     // A report mail's, the same page: it stops those of reports, and leads to their setting.
     await client.changeAccount({ reportMails: true });
-    const { page: reportsLink } = await suite.stack.app.get(NewsLinks).stopMails(account.user.id, 'reports');
+    const { page: reportsLink } = await suite.stack.app.get(UnsubscribeLinks).link(account.user.id, { mails: 'reportMails' });
     await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(reportsLink).pathname}${new URL(reportsLink).hash}`);
     await signedOut.page.reload();
     await signedOut.page.getByTestId('unsubscribe-button').click();

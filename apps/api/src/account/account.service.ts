@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { AccountView, AccountWorkflow, Contribution, Session } from '@chorus/client';
+import { type AccountView, type AccountWorkflow, type Contribution, MAIL_SETTINGS, MODERATION_ROLES, RESEARCHER_ROLES, type Session } from '@chorus/client';
 import { OWE_CLASSIFICATION_STAMPS, stampDeletedClassifications } from '@chorus/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -12,7 +12,7 @@ import { type SignInFrom, SignInLimits } from '../auth/address-limits';
 import { ProblemException, accountDeleted, accountRequired } from '../common/problem';
 import { MailOutbox } from '../mail/mail-outbox';
 import { Mailer } from '../mail/mailer';
-import { moderatesAnySql } from '../projects/project-access';
+import { inAnyProjectAsSql } from '../projects/project-access';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ApiKeysService } from './api-keys.service';
 import type { AccountChange, EmailChange, PasswordChange } from './dto/account.dto';
@@ -20,7 +20,8 @@ import type { AccountChange, EmailChange, PasswordChange } from './dto/account.d
 const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", language,
     credited_name AS "creditedName", named_in_acknowledgements AS "namedInAcknowledgements",
     discussion_mails AS "discussionMails", followed_discussion_mails AS "followedDiscussionMails", report_mails AS "reportMails",
-    completion_mails AS "completionMails", volunteer_completion_mails AS "volunteerCompletionMails", display, ${moderatesAnySql('users.id')} AS "moderates", created_at AS "createdAt"
+    completion_mails AS "completionMails", volunteer_completion_mails AS "volunteerCompletionMails", display, ${inAnyProjectAsSql('users.id', MODERATION_ROLES)} AS "moderates",
+    ${inAnyProjectAsSql('users.id', RESEARCHER_ROLES)} AS "researches", created_at AS "createdAt"
   FROM users WHERE id = $1 AND kind <> 'deleted'`;
 /** The caller's classifications by project, most recent first (the index on a volunteer's classifications serves it). */
 const CONTRIBUTION = `SELECT p.id, p.slug, p.title, p.status <> 'draft' AS open, sum(c.n)::int AS classifications, max(c.last_at) AS "lastClassifiedAt"
@@ -100,7 +101,7 @@ export class AccountService {
     const [row] = await this.db.query<AccountRow[]>(ACCOUNT, [user.id]);
     if (!row) throw accountDeleted();
     // A guest's token of a guest who since registered speaks for the guest: the account's email is not its to see.
-    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, moderates: false, display: null };
+    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, moderates: false, researches: false, display: null };
   }
 
   /** What the caller (an account or a guest) has classified: in all, and by project. */
@@ -147,15 +148,10 @@ export class AccountService {
         change.volunteerCompletionMails ?? null,
         change.display ? JSON.stringify(change.display) : null,
       ]);
-      // Mails of discussions stopped: those kept and not yet sent go too (a comment keeping one meanwhile holds the
-      // account's row until it commits: see NotificationsService's MAILED).
-      if (change.discussionMails === false) await this.outbox.forgetDiscussionMails({ userId: user.id, kind: 'replies-and-mentions' }, manager);
-      if (change.followedDiscussionMails === false) await this.outbox.forgetDiscussionMails({ userId: user.id, kind: 'followed' }, manager);
-      // Alike for mails of reports (ReportMails keeps them in the statement that marks the account's rows mailed).
-      if (change.reportMails === false) await this.outbox.forgetModerationMails(user.id, manager);
-      // And for mails of completions (CompletionMails reads the preference as it writes them).
-      if (change.completionMails === false) await this.outbox.forgetCompletionMails(user.id, true, manager);
-      if (change.volunteerCompletionMails === false) await this.outbox.forgetCompletionMails(user.id, false, manager);
+      // Mails stopped: those kept and not yet sent go too (a comment keeping one meanwhile holds the account's row until
+      // it commits, see NotificationsService's MAILED; ReportMails keeps them in the statement that marks the account's
+      // rows mailed; CompletionMails reads the setting as it writes them).
+      for (const setting of MAIL_SETTINGS) if (change[setting] === false) await this.outbox.forgetStoppedMails(user.id, setting, manager);
     });
     return this.view(user);
   }

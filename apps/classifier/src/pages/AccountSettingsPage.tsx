@@ -1,4 +1,4 @@
-import { ACCOUNT_LIMITS, type AccountView, type Language, LANGUAGES, type OwnInvitation, spokenLanguage } from '@chorus/client';
+import { ACCOUNT_LIMITS, type AccountView, type Language, LANGUAGES, type MailSetting, type OwnInvitation, spokenLanguage } from '@chorus/client';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DisplayChoice } from '../components/DisplayChoice';
@@ -447,35 +447,39 @@ function ReportMailsSection(loaded: LoadedAccount) {
   );
 }
 
+const COMPLETION_MAILS_ANCHOR = 'completion-mails';
+
 /**
  * Whether the account is mailed when a workflow completes: of a project it researches (on until it turns it off, with a
  * link to the workflow's downloads), and, apart, one it classified in (off until it asks; its notifications tell it
- * either way). The mails it stops link here (`#completion-mails`).
+ * either way). The mails it stops link here (`#completion-mails`). The researchers' checkbox is shown to an account that
+ * researches a project now (`researches`), and to one that opens the page from a completion mail's link to it (which
+ * it may still get, or keep, after it no longer does).
  */
 function CompletionMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
+  const researcher = loaded.account?.researches || window.location.hash === `#${COMPLETION_MAILS_ANCHOR}`;
+  const researchers: MailCheckbox = {
+    setting: 'completionMails',
+    id: 'settings-completion-mails',
+    label: t('account.settings.completionMails.label'),
+    hint: t('account.settings.completionMails.hint'),
+    said: (on, t) => (on ? t('account.settings.completionMails.on') : t('account.settings.completionMails.off')),
+  };
+  const volunteers: MailCheckbox = {
+    setting: 'volunteerCompletionMails',
+    id: 'settings-volunteer-completion-mails',
+    label: t('account.settings.completionMails.volunteerLabel'),
+    hint: t('account.settings.completionMails.volunteerHint'),
+    said: (on, t) => (on ? t('account.settings.completionMails.volunteerOn') : t('account.settings.completionMails.volunteerOff')),
+  };
   return (
     <MailSettingsSection
       {...loaded}
-      anchor="completion-mails"
+      anchor={COMPLETION_MAILS_ANCHOR}
       title={t('account.settings.completionMails.title')}
       submit={t('account.settings.completionMails.submit')}
-      checkboxes={[
-        {
-          setting: 'completionMails',
-          id: 'settings-completion-mails',
-          label: t('account.settings.completionMails.label'),
-          hint: t('account.settings.completionMails.hint'),
-          said: (on, t) => (on ? t('account.settings.completionMails.on') : t('account.settings.completionMails.off')),
-        },
-        {
-          setting: 'volunteerCompletionMails',
-          id: 'settings-volunteer-completion-mails',
-          label: t('account.settings.completionMails.volunteerLabel'),
-          hint: t('account.settings.completionMails.volunteerHint'),
-          said: (on, t) => (on ? t('account.settings.completionMails.volunteerOn') : t('account.settings.completionMails.volunteerOff')),
-        },
-      ]}
+      checkboxes={researcher ? [researchers, volunteers] : [volunteers]}
     />
   );
 }
@@ -497,9 +501,6 @@ function MailSettingsSection({ account, problem, anchor, title, submit, checkbox
     </section>
   );
 }
-
-/** An account's setting of whether it is mailed of something (`AccountView`'s). */
-type MailSetting = 'discussionMails' | 'followedDiscussionMails' | 'reportMails' | 'completionMails' | 'volunteerCompletionMails';
 
 /** One checkbox of a `MailSettingsForm`: its setting, its field's id and words, and what saving it on or off says. */
 interface MailCheckbox {
