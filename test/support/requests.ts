@@ -40,15 +40,18 @@ export function mailStop(stack: Stack, mail: ReceivedMail): { token: string; cli
   const token = stack.inbox.linkToken(mail);
   expect(post).toBe(`${stack.config.publicUrl}/api/v1/unsubscriptions?token=${token}`);
   expect(mail.text).toContain(`${stack.config.publicUrl}/unsubscribe#token=${token}`);
-  const clickAt = async (path: string) => {
-    const response = await fetch(`${stack.baseUrl}/api/v1${path}?token=${token}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
-    return { status: response.status, contentType: response.headers.get('content-type'), body: await response.json() };
-  };
+  const clickAt = (path: string) => oneClickStop(stack, path, token);
   return { token, click: () => clickAt('/unsubscriptions'), clickAt };
+}
+
+/** A mail client's one-click POST (RFC 8058) of `token` to the stop at `path`, as a `List-Unsubscribe` header names it. */
+export async function oneClickStop(stack: Stack, path: string, token: string): Promise<RawAnswer<unknown>> {
+  const response = await fetch(`${stack.baseUrl}/api/v1${path}?token=${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
+  return { status: response.status, contentType: response.headers.get('content-type'), body: await response.json() };
 }
 
 /**

@@ -2,11 +2,12 @@ import { type CommentNotification, type NotificationPage, notificationPageSchema
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { aliasesReading, indexesOf, planOf } from '../../../test/support/plans';
-import { mailStop, refusal, sendRaw } from '../../../test/support/requests';
+import { mailStop, oneClickStop, refusal, sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { EmailLinks } from '../src/auth/email-links';
+import { signerFor } from '../src/auth/tokens';
 import { NOTIFICATIONS, NOTIFY } from '../src/notifications/notifications.service';
 
 let stack: Stack;
@@ -720,6 +721,40 @@ describe('mails of replies and mentions', () => {
     // A token of another kind of link (an email's verification) stops nothing.
     const verification = (await stack.app.get(EmailLinks).verification({ sub: reader.id, email: reader.email })).split('#token=')[1];
     expect((await send('POST', '/unsubscriptions', undefined, { token: verification })).status).toBe(422);
+  });
+
+  it('stops by the links of mails sent before the one stop, signed as they were, at their earlier addresses (any kind at any) and the one', async () => {
+    const { projectId } = await liveSubject();
+    const reader = await newAccount(stack, uniqueName('Kept'));
+    await reader.client.changeAccount({ discussionMails: true, followedDiscussionMails: true, reportMails: true, completionMails: true, volunteerCompletionMails: true });
+    await reader.client.setNewsSubscription(projectId, true);
+    // The label and the claims as the mails already sent have them: changing either breaks their links.
+    const signer = signerFor(stack.config.authSecret, 'chorus news unsubscriptions');
+    const sub = reader.id;
+    const earlier: [path: string, claims: object, stopped: object][] = [
+      ['/discussion-unsubscriptions', { sub, purpose: 'discussion-unsubscribe' }, { mails: 'discussionMails', project: null }],
+      ['/discussion-unsubscriptions', { sub, purpose: 'discussion-unsubscribe', followed: true }, { mails: 'followedDiscussionMails', project: null }],
+      ['/discussion-unsubscriptions', { sub, purpose: 'report-mails-unsubscribe' }, { mails: 'reportMails', project: null }],
+      ['/completion-unsubscriptions', { sub, purpose: 'completion-unsubscribe', team: true }, { mails: 'completionMails', project: null }],
+      ['/completion-unsubscriptions', { sub, purpose: 'completion-unsubscribe', team: false }, { mails: 'volunteerCompletionMails', project: null }],
+      ['/news-unsubscriptions', { sub, project: projectId, purpose: 'news-unsubscribe' }, { mails: 'news', project: expect.objectContaining({ id: projectId }) }],
+    ];
+    for (const [path, claims, stopped] of earlier) {
+      const token = await signer.signAsync(claims);
+      for (const at of [path, '/unsubscriptions']) expect(await oneClickStop(stack, at, token)).toMatchObject({ status: 200, body: stopped });
+    }
+    expect(await reader.client.account()).toMatchObject({ discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false });
+    expect(await reader.client.newsSubscription(projectId)).toMatchObject({ subscribed: false });
+
+    // Each earlier address takes any mail's token, as the one does.
+    await reader.client.changeAccount({ completionMails: true });
+    await reader.client.setNewsSubscription(projectId, true);
+    const news = await signer.signAsync({ sub, project: projectId, purpose: 'news-unsubscribe' });
+    expect(await oneClickStop(stack, '/discussion-unsubscriptions', news)).toMatchObject({ status: 200, body: { mails: 'news' } });
+    const completion = await signer.signAsync({ sub, purpose: 'completion-unsubscribe', team: true });
+    expect(await oneClickStop(stack, '/news-unsubscriptions', completion)).toMatchObject({ status: 200, body: { mails: 'completionMails' } });
+    expect(await reader.client.account()).toMatchObject({ completionMails: false });
+    expect(await reader.client.newsSubscription(projectId)).toMatchObject({ subscribed: false });
   });
 
   it('drops the mails not yet sent when their reader unticks the box or deletes the account, the comment is hidden or deleted, or its author banned', async () => {

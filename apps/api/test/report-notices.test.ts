@@ -213,23 +213,6 @@ describe('mails of reports to the moderators', () => {
     expect(await stack.anonymous.stopMails(token)).toEqual({ mails: 'reportMails', project: null });
   });
 
-  it('says in GET /account whether the account moderates or researches a project now, whose reports it may be mailed, and whether it researches one, whose completed workflows it may be mailed', async () => {
-    const { projectId } = await reportable();
-    const [moderator, researcher, reviewer, volunteer] = [
-      await newMember(stack, projectId, 'moderator', 'Mod'),
-      await newMember(stack, projectId, 'scientist', 'Sci'),
-      await newMember(stack, projectId, 'reviewer', 'Rev'),
-      await newAccount(stack, 'Vol'),
-    ];
-    const roles = async () => Promise.all([moderator, researcher, reviewer, volunteer].map(async (who) => (({ moderates, researches }) => ({ moderates, researches }))(await who.client.account())));
-    const [no, both, moderatesOnly] = [{ moderates: false, researches: false }, { moderates: true, researches: true }, { moderates: true, researches: false }];
-    expect(await roles()).toEqual([moderatesOnly, both, no, no]);
-    await stack.client.removeMember(projectId, moderator.id);
-    await stack.client.removeMember(projectId, researcher.id);
-    expect(await roles()).toEqual([no, no, no, no]);
-    expect(await stack.client.account()).toMatchObject(both);
-  });
-
   it('drops the mails of reports not yet sent to a moderator who turns them off', async () => {
     const { projectId } = await reportable();
     const moderator = await newMember(stack, projectId, 'moderator', 'Mod');

@@ -201,6 +201,10 @@ describe('classifier in a browser: API keys on the account page', () => {
     await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: reports in the projects you moderate are no longer mailed to you; the lab’s list of your projects still shows them.'));
     expect(await signedOut.page.getByRole('link', { name: 'Go to your account page' }).getAttribute('href')).toBe('/account#report-mails');
     expect(await client.account()).toMatchObject({ reportMails: false });
+    // An answer kept in this history entry before the one stop, in its shape then: reloaded, the page is drawn as its link is now (spent).
+    await signedOut.page.evaluate(() => window.history.replaceState({ chorusLink: { discussionMails: false } }, '', window.location.href));
+    await signedOut.page.reload();
+    await waitToSee(signedOut.page.getByText('This link is incomplete. Open it again from the mail, or copy the whole address into the browser.'));
     expect(signedOut.errors).toEqual([]);
     await signedOut.page.close();
   });

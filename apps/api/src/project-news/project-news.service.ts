@@ -13,6 +13,11 @@ import { ProjectAccess } from '../projects/project-access';
 import { type NewsEdit, type NewsInput, type NewsQuery, newsCursor } from './dto/project-news.dto';
 import { NewsDeliveries } from './news-deliveries';
 
+/** Ends the account's subscription to the project's news (from its page, or a news mail's one-click stop); again, nothing changes. */
+export async function unsubscribeFromNews(db: Pick<DataSource, 'query'>, userId: string, projectId: string): Promise<void> {
+  await db.query('DELETE FROM news_subscriptions WHERE user_id = $1 AND project_id = $2', [userId, projectId]);
+}
+
 /** A project mails its news at most once in this long (a post with `mail: true` sooner is refused, 429). */
 export const NEWS_MAIL_EVERY_HOURS = 24;
 
@@ -155,12 +160,8 @@ export class ProjectNewsService {
   async subscribe(projectId: string, user: AuthUser, subscribed: boolean): Promise<NewsSubscription> {
     const account = this.assertAccount(user);
     await this.access.readable(projectId, user, '/params/id');
-    await this.db.query(
-      subscribed
-        ? 'INSERT INTO news_subscriptions (user_id, project_id) VALUES ($1, $2) ON CONFLICT DO NOTHING'
-        : 'DELETE FROM news_subscriptions WHERE user_id = $1 AND project_id = $2',
-      [account, projectId],
-    );
+    if (subscribed) await this.db.query('INSERT INTO news_subscriptions (user_id, project_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [account, projectId]);
+    else await unsubscribeFromNews(this.db, account, projectId);
     return this.subscriptionOf(projectId, account);
   }
 

@@ -34,10 +34,12 @@ export const MODERATING_SQL = roleInSql(MODERATION_ROLES);
 /** Whether the caller (`account`: the SQL of their `accountIdOf`) is on the team of project `p`: one of its moderators or researchers (`MODERATING_SQL`). */
 export const onTeamSql = (account: string): string => `EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account} AND ${MODERATING_SQL})`;
 /**
- * Whether `account` (SQL) holds one of `roles` in at least one project: moderates or researches one (`MODERATION_ROLES`),
- * whose reports it may be mailed of; researches one (`RESEARCHER_ROLES`), whose completed workflows it may be mailed of.
+ * Whether `account` (SQL) moderates or researches at least one project (`moderates`: `MODERATING_SQL`), whose reports it
+ * may be mailed of, and whether it researches one (`researches`: `RESEARCHER_ROLES`), whose completed workflows it may be
+ * mailed of: one row, from one read of its memberships (by `project_members_user_idx`).
  */
-export const inAnyProjectAsSql = (account: string, roles: readonly string[]): string => `EXISTS (SELECT 1 FROM project_members m WHERE m.user_id = ${account} AND ${roleInSql(roles)})`;
+export const projectRolesSql = (account: string): string =>
+  `(SELECT count(*) FILTER (WHERE ${MODERATING_SQL}) > 0 AS moderates, count(*) FILTER (WHERE ${roleInSql(RESEARCHER_ROLES)}) > 0 AS researches FROM project_members m WHERE m.user_id = ${account})`;
 
 /**
  * The caller's user id where a project role may count, or null: only an account's own token carries its roles (a

@@ -4,6 +4,7 @@ import { mailsStoppedSchema } from '@chorus/client';
 import { Public } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
 import { type UnsubscribeBody, type UnsubscribeQuery, unsubscribeBodySchema, unsubscribeQuerySchema, unsubscribeTokenOf } from './dto/unsubscriptions.dto';
+import { EARLIER_UNSUBSCRIBE_ROUTES, UNSUBSCRIBE_ROUTE } from './unsubscribe-links';
 import { UnsubscriptionsService } from './unsubscriptions.service';
 
 const STOP =
@@ -16,7 +17,7 @@ const STOP =
 export class UnsubscriptionsController {
   constructor(private readonly unsubscriptions: UnsubscriptionsService) {}
 
-  @Post('unsubscriptions')
+  @Post(UNSUBSCRIBE_ROUTE)
   @Public()
   @HttpCode(200)
   @ApiOperation({ summary: 'Stops the mails of a kind from the link in one of them, whichever kind: one click, no sign-in (the token is the link’s).', description: STOP })
@@ -28,10 +29,10 @@ export class UnsubscriptionsController {
   }
 
   /** The addresses of the stops the mails sent before there was one name in their `List-Unsubscribe` headers: they go on working. */
-  @Post(['news-unsubscriptions', 'discussion-unsubscriptions', 'completion-unsubscriptions'])
+  @Post(EARLIER_UNSUBSCRIBE_ROUTES)
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'As POST /unsubscriptions, for the links of mails sent before it (each takes any mail’s token).', description: STOP, deprecated: true })
+  @ApiOperation({ summary: 'As POST /unsubscriptions, for the links of mails sent before it (each takes any mail’s token, and answers `{ mails, project }` as it does, no longer its earlier answer).', description: STOP, deprecated: true })
   @ApiQuery({ name: 'token', required: false, description: 'The token of the mail’s one-click stop, as its `List-Unsubscribe` header has it', schema: { type: 'string' } })
   @ApiZodBody(unsubscribeBodySchema, 'The token of the mail’s one-click stop (or none, with the token in the query)')
   @ApiZodResponse(mailsStoppedSchema, { description: 'Stopped (or they were already)' })

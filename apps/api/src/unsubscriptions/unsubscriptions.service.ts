@@ -1,19 +1,12 @@
-import type { MailSetting, MailsStopped } from '@chorus/client';
+import type { MailsStopped } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { MAIL_SETTING_COLUMNS } from '../account/mail-settings';
 import { validationFailed } from '../common/problem';
 import { MailOutbox } from '../mail/mail-outbox';
+import { unsubscribeFromNews } from '../project-news/project-news.service';
 import { UnsubscribeLinks } from './unsubscribe-links';
-
-/** The column of each of an account's mail settings. */
-const SETTING_COLUMNS: Record<MailSetting, string> = {
-  discussionMails: 'discussion_mails',
-  followedDiscussionMails: 'followed_discussion_mails',
-  reportMails: 'report_mails',
-  completionMails: 'completion_mails',
-  volunteerCompletionMails: 'volunteer_completion_mails',
-};
 
 /**
  * The one-click stop of every mail that has one, whoever opens its link (the token is the proof): a news mail's ends
@@ -34,7 +27,7 @@ export class UnsubscriptionsService {
     if (stop.mails === 'news') return { mails: 'news', project: await this.endNews(stop.userId, stop.projectId) };
     const { mails, userId } = stop;
     await this.db.transaction(async (manager) => {
-      await manager.query(`UPDATE users SET ${SETTING_COLUMNS[mails]} = false WHERE id = $1`, [userId]);
+      await manager.query(`UPDATE users SET ${MAIL_SETTING_COLUMNS[mails]} = false WHERE id = $1`, [userId]);
       await this.outbox.forgetStoppedMails(userId, mails, manager);
     });
     return { mails, project: null };
@@ -42,7 +35,7 @@ export class UnsubscriptionsService {
 
   /** Ends the account's subscription to the project's news: the project, if it is still there. */
   private async endNews(userId: string, projectId: string): Promise<MailsStopped['project']> {
-    await this.db.query('DELETE FROM news_subscriptions WHERE user_id = $1 AND project_id = $2', [userId, projectId]);
+    await unsubscribeFromNews(this.db, userId, projectId);
     const [project] = await this.db.query<{ id: string; slug: string; title: string }[]>('SELECT id, slug, title FROM projects WHERE id = $1', [projectId]);
     return project ?? null;
   }

@@ -18,6 +18,16 @@ const SETTINGS_STOPPED: Record<MailSetting, { said: (t: TFunction) => string; an
 };
 
 /**
+ * What the page's link stopped, as this history entry keeps it: only in the shape answered now (with `mails`), which an
+ * answer kept before the one stop (`{ discussionMails: false }`, `{ unsubscribed: true, project }`) is not; without it,
+ * the page is drawn as its link is now.
+ */
+function savedStop(): MailsStopped | undefined {
+  const saved = linkOutcome<Partial<MailsStopped>>();
+  return saved?.mails ? (saved as MailsStopped) : undefined;
+}
+
+/**
  * `/unsubscribe#token=…`, the one-click stop of every mail that has one (`/stop-discussion-mails` and
  * `/stop-completion-mails`, which mails sent before it link to, are this page too): a project's news, or the account's
  * mails of one setting, as the token says. Signed in or not (the token is the proof: sent without the session's, as a
@@ -27,7 +37,7 @@ const SETTINGS_STOPPED: Record<MailSetting, { said: (t: TFunction) => string; an
 export function UnsubscribePage() {
   const { t } = useTranslation();
   const token = useLinkToken();
-  const [done, setDone] = useState(linkOutcome<MailsStopped>);
+  const [done, setDone] = useState(savedStop);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
   useDocumentTitle(t('mailStop.title'));
