@@ -30,25 +30,28 @@ export async function sendRaw<Body = { type?: string; detail?: string; errors?: 
 }
 
 /**
- * A discussion or report mail's one-click stop (RFC 8058), checked as the mail gives it: its `List-Unsubscribe` headers
- * naming the API's address, and its text the page's link, with one token. `click` POSTs to that address as a mail
- * client does (its status and body).
+ * A mail's one-click stop (RFC 8058), checked as the mail gives it: its `List-Unsubscribe` headers naming the one stop's
+ * API address, and its text the one stop's page, with one token. `click` POSTs to that address as a mail client does
+ * (its status and body); `clickAt` the same to another path, as the header of a mail sent before the one stop named it.
  */
-export function mailStop(stack: Stack, mail: ReceivedMail): { token: string; click: () => Promise<RawAnswer<unknown>> } {
+export function mailStop(stack: Stack, mail: ReceivedMail): { token: string; click: () => Promise<RawAnswer<unknown>>; clickAt: (path: string) => Promise<RawAnswer<unknown>> } {
   expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
   const post = /^<(.+)>$/.exec(mail.headers['list-unsubscribe']!)![1]!;
-  expect(post.startsWith(`${stack.config.publicUrl}/api/v1/discussion-unsubscriptions?token=`)).toBe(true);
   const token = stack.inbox.linkToken(mail);
-  expect(mail.text).toContain(`${stack.config.publicUrl}/stop-discussion-mails#token=${token}`);
-  const click = async () => {
-    const response = await fetch(`${stack.baseUrl}${post.slice(stack.config.publicUrl.length)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
-    return { status: response.status, contentType: response.headers.get('content-type'), body: await response.json() };
-  };
-  return { token, click };
+  expect(post).toBe(`${stack.config.publicUrl}/api/v1/unsubscriptions?token=${token}`);
+  expect(mail.text).toContain(`${stack.config.publicUrl}/unsubscribe#token=${token}`);
+  const clickAt = (path: string) => oneClickStop(stack, path, token);
+  return { token, click: () => clickAt('/unsubscriptions'), clickAt };
+}
+
+/** A mail client's one-click POST (RFC 8058) of `token` to the stop at `path`, as a `List-Unsubscribe` header names it. */
+export async function oneClickStop(stack: Stack, path: string, token: string): Promise<RawAnswer<unknown>> {
+  const response = await fetch(`${stack.baseUrl}/api/v1${path}?token=${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
+  return { status: response.status, contentType: response.headers.get('content-type'), body: await response.json() };
 }
 
 /**

@@ -28,6 +28,7 @@ import { SubjectReportsModule } from './subject-reports/subject-reports.module';
 import { DiscussionsModule } from './discussions/discussions.module';
 import { CommentReportsModule } from './comment-reports/comment-reports.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { UnsubscriptionsModule } from './unsubscriptions/unsubscriptions.module';
 import { SubjectResultsModule } from './subject-results/subject-results.module';
 import { PublishedResultsModule } from './published-results/published-results.module';
 import { ConsensusReviewsModule } from './consensus-reviews/consensus-reviews.module';
@@ -72,6 +73,7 @@ export class AppModule {
         WebhooksModule,
         CommentReportsModule,
         NotificationsModule,
+        UnsubscriptionsModule,
         FavouritesModule,
         CollectionsModule,
         ReaggregationModule,

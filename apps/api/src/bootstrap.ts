@@ -29,6 +29,7 @@ import { OTHER_VOLUNTEERS_HEADER } from './exports/contributor-rows';
 import { type AppConfig, classifierWarnings } from './config/config';
 import { API_PREFIX } from './common/routes';
 import { API_TAGS } from './common/api-tags';
+import { ONE_CLICK_ROUTES } from './unsubscriptions/unsubscribe-links';
 import { PAGE_CONTENT_SECURITY_POLICY } from '@chorus/client';
 
 export interface CreateAppOptions {
@@ -97,13 +98,10 @@ function acceptOnlyJsonBodies(fastify: FastifyInstance): void {
   // only, but for a mail client's one-click unsubscription (RFC 8058), which posts `List-Unsubscribe=One-Click` as a form
   // of any encoding: the route reads its token from the query, and the body is not read.
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, _body, done) => {
-    if (ONE_CLICK_ROUTES.some((route) => request.routeOptions.url?.endsWith(route))) return done(null, undefined);
+    if (ONE_CLICK_ROUTES.some((route) => request.routeOptions.url?.endsWith(`/${route}`))) return done(null, undefined);
     done(isSubjectUpload(request.routeOptions.url, request.method) ? uploadTypeRefused(request.headers['content-type']) : new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(request.headers['content-type']));
   });
 }
-
-/** The routes a mail's `List-Unsubscribe` header names: a news mail's, a discussion mail's. */
-const ONE_CLICK_ROUTES = ['/news-unsubscriptions', '/discussion-unsubscriptions'];
 
 /** A multipart form's file (`curl -F file=@subjects.csv`), which uploads would read as its form, not the file. */
 const MULTIPART = /^\s*multipart\/form-data\b/i;

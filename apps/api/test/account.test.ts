@@ -10,7 +10,7 @@ import type { ProblemException } from '../src/common/problem';
 import { InvitationsService } from '../src/members/invitations.service';
 import { ProjectsService } from '../src/projects/projects.service';
 import { type AnotherProcess, anotherApiProcess } from './another-process';
-import { ACCOUNT_PASSWORD, newAccount as createAccount, signUp } from '../../../test/support/accounts';
+import { ACCOUNT_PASSWORD, newAccount as createAccount, newMember, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { refusal } from '../../../test/support/requests';
@@ -45,9 +45,9 @@ const signIn = async (email: string, password = PASSWORD) => stack.anonymous.wit
 describe('the account', () => {
   it('tells the caller who they are, accounts and guests alike', async () => {
     const { email, id, client } = await newAccount();
-    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: true, completionMails: true, volunteerCompletionMails: false, moderates: false, display: null, createdAt: expect.any(String), apiKey: null });
+    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: true, completionMails: true, volunteerCompletionMails: false, moderates: false, researches: false, display: null, createdAt: expect.any(String), apiKey: null });
     const guest = await stack.anonymous.guest();
-    expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, moderates: false, display: null });
+    expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, moderates: false, researches: false, display: null });
   });
 
   it('tells a volunteer what they have classified, in all and by project, the latest first, and only theirs', async () => {
@@ -93,6 +93,23 @@ describe('the account', () => {
     const language = await refusal(guest.changeAccount({ language: 'fr' }));
     expect([language.status, language.problem.type]).toEqual([403, expect.stringMatching(/account-required$/)]);
     expect((await stack.db.query('SELECT language FROM users WHERE id = $1', [(await guest.account()).id])).rows).toEqual([{ language: null }]);
+  });
+
+  it('says in GET /account whether the account moderates or researches a project now, whose reports it may be mailed, and whether it researches one, whose completed workflows it may be mailed', async () => {
+    const { projectId } = await voteWorkflow(stack, 1, 1);
+    const [moderator, researcher, reviewer, volunteer] = [
+      await newMember(stack, projectId, 'moderator', 'Mod'),
+      await newMember(stack, projectId, 'scientist', 'Sci'),
+      await newMember(stack, projectId, 'reviewer', 'Rev'),
+      await newAccount('Vol'),
+    ];
+    const roles = async () => Promise.all([moderator, researcher, reviewer, volunteer].map(async (who) => (({ moderates, researches }) => ({ moderates, researches }))(await who.client.account())));
+    const [no, both, moderatesOnly] = [{ moderates: false, researches: false }, { moderates: true, researches: true }, { moderates: true, researches: false }];
+    expect(await roles()).toEqual([moderatesOnly, both, no, no]);
+    await stack.client.removeMember(projectId, moderator.id);
+    await stack.client.removeMember(projectId, researcher.id);
+    expect(await roles()).toEqual([no, no, no, no]);
+    expect(await stack.client.account()).toMatchObject(both);
   });
 
   it('mails of completed workflows: on for a researcher, off for a volunteer until asked; each turned apart, a bad value refused at its field, a guest refused', async () => {

@@ -2,12 +2,13 @@ import { type CommentNotification, type NotificationPage, notificationPageSchema
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { aliasesReading, indexesOf, planOf } from '../../../test/support/plans';
-import { mailStop, refusal, sendRaw } from '../../../test/support/requests';
+import { mailStop, oneClickStop, refusal, sendRaw } from '../../../test/support/requests';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
+import { EmailLinks } from '../src/auth/email-links';
+import { signerFor } from '../src/auth/tokens';
 import { NOTIFICATIONS, NOTIFY } from '../src/notifications/notifications.service';
-import { NewsLinks } from '../src/project-news/news-links';
 
 let stack: Stack;
 
@@ -651,8 +652,9 @@ describe('mails of replies and mentions', () => {
     expect(mails).toHaveLength(11);
     expect(mails.filter((mail) => mail.text.includes(`#comment-${reply.id}`))).toHaveLength(1);
 
-    const token = stack.inbox.linkToken(mails.find((mail) => mail.text.includes('> number 0'))!);
-    expect(await stack.anonymous.stopDiscussionMails(token)).toEqual({ followedDiscussionMails: false });
+    // A mail client's one-click POST to the mail's List-Unsubscribe address.
+    const clicked = await mailStop(stack, mails.find((mail) => mail.text.includes('> number 0'))!).click();
+    expect([clicked.status, clicked.body]).toEqual([200, { mails: 'followedDiscussionMails', project: null }]);
     expect(await reader.client.account()).toMatchObject({ discussionMails: true, followedDiscussionMails: false });
   });
 
@@ -698,25 +700,61 @@ describe('mails of replies and mentions', () => {
     const author = await newAccount(stack, uniqueName('Writes'));
     await author.client.postComment(subjectId, { projectId, body: `@${readerName} first` });
     const [mail] = await mailsTo(reader.email);
-    const { token, click } = mailStop(stack, mail!);
+    const { token, click, clickAt } = mailStop(stack, mail!);
 
     // A mail kept meanwhile, not yet sent, goes with the click.
     const held = await heldBack(reader.email, () => author.client.postComment(subjectId, { projectId, body: `@${readerName} second` }));
     expect(held).toBe(1);
     const clicked = await click();
-    expect([clicked.status, clicked.body]).toEqual([200, { discussionMails: false }]);
+    expect([clicked.status, clicked.body]).toEqual([200, { mails: 'discussionMails', project: null }]);
     expect(await outboxTo(reader.email)).toBe(0);
     expect(await reader.client.account()).toMatchObject({ discussionMails: false });
     // The page's way, the token in the body: again, the same answer.
-    expect(await stack.anonymous.stopDiscussionMails(token)).toEqual({ discussionMails: false });
+    expect(await stack.anonymous.stopMails(token)).toEqual({ mails: 'discussionMails', project: null });
+    // The address mails sent before the one stop name in their List-Unsubscribe header: the same.
+    expect(await clickAt('/discussion-unsubscriptions')).toMatchObject({ status: 200, body: { mails: 'discussionMails', project: null } });
     await author.client.postComment(subjectId, { projectId, body: `@${readerName} third` });
     expect(await mailsTo(reader.email)).toHaveLength(1);
 
-    const refused = await send('POST', '/discussion-unsubscriptions?token=not-a-token', undefined);
+    const refused = await send('POST', '/unsubscriptions?token=not-a-token', undefined);
     expect([refused.status, refused.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/query/token' })]]);
-    // A news mail's token stops no discussion mails.
-    const newsToken = (await stack.app.get(NewsLinks).unsubscribe(reader.id, projectId)).page.split('#token=')[1];
-    expect((await send('POST', '/discussion-unsubscriptions', undefined, { token: newsToken })).status).toBe(422);
+    // A token of another kind of link (an email's verification) stops nothing.
+    const verification = (await stack.app.get(EmailLinks).verification({ sub: reader.id, email: reader.email })).split('#token=')[1];
+    expect((await send('POST', '/unsubscriptions', undefined, { token: verification })).status).toBe(422);
+  });
+
+  it('stops by the links of mails sent before the one stop, signed as they were, at their earlier addresses (any kind at any) and the one', async () => {
+    const { projectId } = await liveSubject();
+    const reader = await newAccount(stack, uniqueName('Kept'));
+    await reader.client.changeAccount({ discussionMails: true, followedDiscussionMails: true, reportMails: true, completionMails: true, volunteerCompletionMails: true });
+    await reader.client.setNewsSubscription(projectId, true);
+    // The label and the claims as the mails already sent have them: changing either breaks their links.
+    const signer = signerFor(stack.config.authSecret, 'chorus news unsubscriptions');
+    const sub = reader.id;
+    const earlier: [path: string, claims: object, stopped: object][] = [
+      ['/discussion-unsubscriptions', { sub, purpose: 'discussion-unsubscribe' }, { mails: 'discussionMails', project: null }],
+      ['/discussion-unsubscriptions', { sub, purpose: 'discussion-unsubscribe', followed: true }, { mails: 'followedDiscussionMails', project: null }],
+      ['/discussion-unsubscriptions', { sub, purpose: 'report-mails-unsubscribe' }, { mails: 'reportMails', project: null }],
+      ['/completion-unsubscriptions', { sub, purpose: 'completion-unsubscribe', team: true }, { mails: 'completionMails', project: null }],
+      ['/completion-unsubscriptions', { sub, purpose: 'completion-unsubscribe', team: false }, { mails: 'volunteerCompletionMails', project: null }],
+      ['/news-unsubscriptions', { sub, project: projectId, purpose: 'news-unsubscribe' }, { mails: 'news', project: expect.objectContaining({ id: projectId }) }],
+    ];
+    for (const [path, claims, stopped] of earlier) {
+      const token = await signer.signAsync(claims);
+      for (const at of [path, '/unsubscriptions']) expect(await oneClickStop(stack, at, token)).toMatchObject({ status: 200, body: stopped });
+    }
+    expect(await reader.client.account()).toMatchObject({ discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false });
+    expect(await reader.client.newsSubscription(projectId)).toMatchObject({ subscribed: false });
+
+    // Each earlier address takes any mail's token, as the one does.
+    await reader.client.changeAccount({ completionMails: true });
+    await reader.client.setNewsSubscription(projectId, true);
+    const news = await signer.signAsync({ sub, project: projectId, purpose: 'news-unsubscribe' });
+    expect(await oneClickStop(stack, '/discussion-unsubscriptions', news)).toMatchObject({ status: 200, body: { mails: 'news' } });
+    const completion = await signer.signAsync({ sub, purpose: 'completion-unsubscribe', team: true });
+    expect(await oneClickStop(stack, '/news-unsubscriptions', completion)).toMatchObject({ status: 200, body: { mails: 'completionMails' } });
+    expect(await reader.client.account()).toMatchObject({ completionMails: false });
+    expect(await reader.client.newsSubscription(projectId)).toMatchObject({ subscribed: false });
   });
 
   it('drops the mails not yet sent when their reader unticks the box or deletes the account, the comment is hidden or deleted, or its author banned', async () => {

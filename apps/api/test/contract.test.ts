@@ -9,7 +9,7 @@ import {
   favouriteSchema,
   newsSubscribersSchema,
   newsSubscriptionSchema,
-  newsUnsubscribedSchema,
+  mailsStoppedSchema,
   projectNewsPageSchema,
   projectNewsSchema,
   ownClassificationListSchema,
@@ -122,7 +122,7 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(projectNewsPageSchema, await call('GET', `/projects/${project.id}/news`, undefined), 200);
     documented(problemSchema, await call('POST', `/projects/${project.id}/news`, token, { title: 'Again', body: 'B', mail: true }), 429);
     const newsMail = await stack.inbox.take(colleague.user.email!, /Welcome/);
-    documented(newsUnsubscribedSchema, await call('POST', `/news-unsubscriptions?token=${stack.inbox.linkToken(newsMail)}`, undefined), 200);
+    documented(mailsStoppedSchema, await call('POST', `/unsubscriptions?token=${stack.inbox.linkToken(newsMail)}`, undefined), 200);
     documented(newsSubscriptionSchema, await call('DELETE', `/projects/${project.id}/news-subscription`, colleague.token), 200);
     documented(memberRemovedSchema, await call('DELETE', `/projects/${project.id}/members/${colleague.user.id}`, token), 200);
     const set = documented(subjectSetViewSchema, await call('POST', `/projects/${project.id}/subject-sets`, token, { name: 'Snippets' }), 201);

@@ -45,7 +45,7 @@ const COMMENT: Omit<DiscussionMail, 'kind'> = {
   excerpt: 'Is this a postmark? It reads 1871.',
   commentLink: `${ORIGIN}/projects/letters/subjects/5b1f#comment-9c2e`,
   settingsPage: `${ORIGIN}/account#discussion-mails`,
-  unsubscribeLink: `${ORIGIN}/stop-discussion-mails#token=a.b.c`,
+  unsubscribeLink: `${ORIGIN}/unsubscribe#token=a.b.c`,
 };
 const COMPLETION = {
   workflowName: 'Ad or not?',
@@ -53,10 +53,10 @@ const COMPLETION = {
   subjectsDone: 12,
   link: `${ORIGIN}/lab/workflows/1#downloads`,
   settingsPage: `${ORIGIN}/account#completion-mails`,
-  unsubscribeLink: `${ORIGIN}/stop-completion-mails#token=a.b.c`,
+  unsubscribeLink: `${ORIGIN}/unsubscribe#token=a.b.c`,
 };
-const REPORTS = { projectTitle: 'Letters', reportsPages: [`${ORIGIN}/lab/projects/letters#reported-comments`, `${ORIGIN}/lab/workflows/w1#reported-subjects`], settingsPage: `${ORIGIN}/account#report-mails`, unsubscribeLink: `${ORIGIN}/stop-discussion-mails#token=d.e.f` };
-const UNSUBSCRIBE_POST = `${ORIGIN}/api/v1/discussion-unsubscriptions?token=a.b.c`;
+const REPORTS = { projectTitle: 'Letters', reportsPages: [`${ORIGIN}/lab/projects/letters#reported-comments`, `${ORIGIN}/lab/workflows/w1#reported-subjects`], settingsPage: `${ORIGIN}/account#report-mails`, unsubscribeLink: `${ORIGIN}/unsubscribe#token=d.e.f` };
+const UNSUBSCRIBE_POST = `${ORIGIN}/api/v1/unsubscriptions?token=a.b.c`;
 
 /** A mail rendered, with the links and pages it was given. */
 type Rendered = [Words, string[]];

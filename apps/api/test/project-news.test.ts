@@ -3,7 +3,7 @@ import { newAccount, newMember, type TestAccount } from '../../../test/support/a
 import type { ReceivedMail } from '../../../test/support/inbox';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { committedMeanwhile, until } from '../../../test/support/waiting';
-import { refusal } from '../../../test/support/requests';
+import { mailStop, refusal } from '../../../test/support/requests';
 
 /**
  * A project's news: its researchers post, edit and delete items, which anyone who may see the project reads; volunteers
@@ -160,7 +160,7 @@ describe('getting a project’s news by mail', () => {
       expect(mail.text).toContain(`/projects/`);
       expect(mail.text).toMatch(/\/unsubscribe#token=/);
       expect(headerOf(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
-      expect(headerOf(mail, 'List-Unsubscribe')).toMatch(/^<http.*\/api\/v1\/news-unsubscriptions\?token=[\w.-]+>$/);
+      expect(headerOf(mail, 'List-Unsubscribe')).toMatch(/^<http.*\/api\/v1\/unsubscriptions\?token=[\w.-]+>$/);
     }
 
     const replay = await stack.client.postNews(projectId, input, key);
@@ -191,9 +191,9 @@ describe('getting a project’s news by mail', () => {
 
   it('ends by the mail’s link, signed out, in one click (the mail client’s POST too), and again says the same; a bad token is refused', async () => {
     const token = stack.inbox.linkToken(newsMailsTo(french.email)[0]!);
-    expect(await stack.anonymous.unsubscribeFromNews(token)).toEqual({ unsubscribed: true, project: expect.objectContaining({ id: projectId }) });
+    expect(await stack.anonymous.stopMails(token)).toEqual({ mails: 'news', project: expect.objectContaining({ id: projectId }) });
     expect(await french.client.newsSubscription(projectId)).toMatchObject({ subscribed: false });
-    expect(await stack.anonymous.unsubscribeFromNews(token)).toMatchObject({ unsubscribed: true });
+    expect(await stack.anonymous.stopMails(token)).toMatchObject({ mails: 'news' });
 
     const header = headerOf(newsMailsTo(german.email)[0]!, 'List-Unsubscribe')!;
     const oneClick = new URL(header.slice(1, -1));
@@ -213,13 +213,17 @@ describe('getting a project’s news by mail', () => {
     expect(await german.client.newsSubscription(projectId)).toMatchObject({ subscribed: false });
     // The unsubscription page sends the token in a JSON body (kept out of proxies' logs of addresses).
     await german.client.setNewsSubscription(projectId, true);
-    const inBody = await raw('POST', '/news-unsubscriptions', undefined, { token: oneClick.searchParams.get('token') });
+    const inBody = await raw('POST', '/unsubscriptions', undefined, { token: oneClick.searchParams.get('token') });
     expect(inBody.status).toBe(200);
     expect(await german.client.newsSubscription(projectId)).toMatchObject({ subscribed: false });
-    expect(((await (await raw('POST', '/news-unsubscriptions', undefined, {})).json()) as { errors: { pointer: string }[] }).errors.map((error) => error.pointer)).toEqual(['/token']);
+    // The address news mails sent before the one stop name in their List-Unsubscribe header: the same.
+    await german.client.setNewsSubscription(projectId, true);
+    expect(await mailStop(stack, newsMailsTo(german.email)[0]!).clickAt('/news-unsubscriptions')).toMatchObject({ status: 200, body: { mails: 'news', project: { id: projectId } } });
+    expect(await german.client.newsSubscription(projectId)).toMatchObject({ subscribed: false });
+    expect(((await (await raw('POST', '/unsubscriptions', undefined, {})).json()) as { errors: { pointer: string }[] }).errors.map((error) => error.pointer)).toEqual(['/token']);
     expect(await english.client.newsSubscription(projectId)).toMatchObject({ subscribed: true });
 
-    const bad = await raw('POST', `/news-unsubscriptions?token=${token.slice(0, -2)}xx`);
+    const bad = await raw('POST', `/unsubscriptions?token=${token.slice(0, -2)}xx`);
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { errors: { pointer: string }[] }).errors.map((error) => error.pointer)).toEqual(['/query/token']);
     // A form elsewhere is still refused.

@@ -24,7 +24,7 @@ import { ProjectPage } from './pages/ProjectPage';
 import { ProjectNewsPage } from './pages/ProjectNewsPage';
 import { ProjectStatsPage } from './pages/ProjectStatsPage';
 import { ReadSetPage } from './pages/ReadSetPage';
-import { StopCompletionMailsPage, StopDiscussionMailsPage, UnsubscribePage } from './pages/UnsubscribePage';
+import { UnsubscribePage } from './pages/UnsubscribePage';
 import { ProjectDiscussionsPage, SubjectDiscussionPage } from './pages/DiscussionPages';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
@@ -171,8 +171,6 @@ export function App() {
             {route.name === 'forgot-password' && <ForgotPasswordPage />}
             {route.name === 'reset-password' && <ResetPasswordPage />}
             {route.name === 'unsubscribe' && <UnsubscribePage />}
-            {route.name === 'stop-discussion-mails' && <StopDiscussionMailsPage />}
-            {route.name === 'stop-completion-mails' && <StopCompletionMailsPage />}
             {isLabRoute(route) && (
               <LoadedPart fallback={<p className="loading" role="status">{t('lab.loading')}</p>}>
                 <LabRoutes route={route} />

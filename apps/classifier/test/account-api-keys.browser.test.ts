@@ -1,5 +1,5 @@
 import { signUp } from '../../../test/support/accounts';
-import { NewsLinks } from '../../api/src/project-news/news-links';
+import { UnsubscribeLinks } from '../../api/src/unsubscriptions/unsubscribe-links';
 import { checkScreen, newcomerPage, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
@@ -180,26 +180,31 @@ describe('classifier in a browser: API keys on the account page', () => {
 
     // A mail's one-click link, opened signed out: one click stops them; a followed discussion's mail's, those only.
     const signedOut = await newcomerPage(suite);
-    const { page: followedLink } = await suite.stack.app.get(NewsLinks).stopMails(account.user.id, 'followed');
+    const { page: followedLink } = await suite.stack.app.get(UnsubscribeLinks).link(account.user.id, { mails: 'followedDiscussionMails' });
     await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(followedLink).pathname}${new URL(followedLink).hash}`);
     await signedOut.page.getByTestId('unsubscribe-button').click();
     await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: new comments in the discussions you follow are no longer mailed to you; replies and mentions still are, if you asked for them.'));
     expect(await client.account()).toMatchObject({ discussionMails: true, followedDiscussionMails: false });
-    const { page: link } = await suite.stack.app.get(NewsLinks).stopMails(account.user.id, 'replies-and-mentions');
-    await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(link).pathname}${new URL(link).hash}`);
+    // A mail sent before the one stop links to its earlier page: the same page.
+    const { page: link } = await suite.stack.app.get(UnsubscribeLinks).link(account.user.id, { mails: 'discussionMails' });
+    await signedOut.page.goto(`${suite.stack.baseUrl}/stop-discussion-mails${new URL(link).hash}`);
     await signedOut.page.reload();
     await signedOut.page.getByTestId('unsubscribe-button').click();
     await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: replies and mentions are no longer mailed to you.'));
     expect(await client.account()).toMatchObject({ discussionMails: false });
     // A report mail's, the same page: it stops those of reports, and leads to their setting.
     await client.changeAccount({ reportMails: true });
-    const { page: reportsLink } = await suite.stack.app.get(NewsLinks).stopMails(account.user.id, 'reports');
+    const { page: reportsLink } = await suite.stack.app.get(UnsubscribeLinks).link(account.user.id, { mails: 'reportMails' });
     await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(reportsLink).pathname}${new URL(reportsLink).hash}`);
     await signedOut.page.reload();
     await signedOut.page.getByTestId('unsubscribe-button').click();
     await waitToSee(signedOut.page.getByTestId('unsubscribe-done').getByText('Done: reports in the projects you moderate are no longer mailed to you; the lab’s list of your projects still shows them.'));
     expect(await signedOut.page.getByRole('link', { name: 'Go to your account page' }).getAttribute('href')).toBe('/account#report-mails');
     expect(await client.account()).toMatchObject({ reportMails: false });
+    // An answer kept in this history entry before the one stop, in its shape then: reloaded, the page is drawn as its link is now (spent).
+    await signedOut.page.evaluate(() => window.history.replaceState({ chorusLink: { discussionMails: false } }, '', window.location.href));
+    await signedOut.page.reload();
+    await waitToSee(signedOut.page.getByText('This link is incomplete. Open it again from the mail, or copy the whole address into the browser.'));
     expect(signedOut.errors).toEqual([]);
     await signedOut.page.close();
   });

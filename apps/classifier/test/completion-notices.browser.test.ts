@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
-import { NewsLinks } from '../../api/src/project-news/news-links';
+import { UnsubscribeLinks } from '../../api/src/unsubscriptions/unsubscribe-links';
 import { newcomerPage, seriousViolations, signedInPage, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
@@ -73,19 +73,41 @@ describe('classifier in a browser: a workflow complete', () => {
     expect(errors).toEqual([]);
   });
 
-  it('lets an account choose, by keyboard, which mails of completed workflows it gets, and stop each by its mail’s one-click link, the other kept', async () => {
+  it('lets an account choose, by keyboard, which mails of completed workflows it gets (a researcher’s, shown to researchers or at its anchor), and stop each by its mail’s one-click link, the other kept', async () => {
     const account = await newAccount(suite.stack, 'Cora');
     const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: account.email, password: ACCOUNT_PASSWORD }));
-    await page.goto(`${suite.stack.baseUrl}/account#completion-mails`);
-    await waitForFocus(page, '#account-completion-mails-heading');
     const team = page.getByLabel('Mail me when a workflow of a project I research is complete');
     const volunteer = page.getByLabel('Mail me when a workflow I classified in is complete');
-    await waitToSee(team, { timeout: 10_000 });
-    expect([await team.isChecked(), await volunteer.isChecked()]).toEqual([true, false]);
-    expect(await volunteer.getAttribute('aria-describedby')).toBe('settings-volunteer-completion-mails-hint');
+    // A volunteer who researches no project is not offered the researchers' mails; one who does, is.
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    await waitToSee(volunteer, { timeout: 10_000 });
+    expect(await team.count()).toBe(0);
+    // The address coming to name the section while the form is drawn, its boxes drawn again show the account's settings.
+    await page.evaluate(() => {
+      window.location.hash = 'completion-mails';
+    });
     await tabTo(page, '#settings-volunteer-completion-mails', 120);
     await page.keyboard.press('Space');
     await tabTo(page, '#completion-mails button[type="submit"]', 10);
+    await page.keyboard.press('Enter');
+    await waitToSee(page.getByTestId('account-status').getByText('Completed workflows you classified in will be mailed to you.', { exact: true }), { timeout: 10_000 });
+    await waitToSee(team);
+    expect([await team.isChecked(), await volunteer.isChecked()]).toEqual([true, true]);
+    const { projectId } = await voteWorkflow(suite.stack, 1, 1);
+    await suite.stack.client.invite(projectId, { email: account.email, role: 'collaborator' });
+    await account.client.acceptInvitation(projectId);
+    await page.goto(`${suite.stack.baseUrl}/account`);
+    await page.reload();
+    await waitToSee(team, { timeout: 10_000 });
+    await suite.stack.client.removeMember(projectId, account.id);
+    // Researching no more, the researchers' mails are offered where a completion mail's link leads (it may still get them).
+    await page.goto(`${suite.stack.baseUrl}/account#completion-mails`);
+    await page.reload();
+    await waitForFocus(page, '#account-completion-mails-heading');
+    await waitToSee(team, { timeout: 10_000 });
+    expect([await team.isChecked(), await volunteer.isChecked()]).toEqual([true, true]);
+    expect(await volunteer.getAttribute('aria-describedby')).toBe('settings-volunteer-completion-mails-hint');
+    await tabTo(page, '#completion-mails button[type="submit"]', 120);
     await page.keyboard.press('Enter');
     await waitToSee(
       page.getByTestId('account-status').getByText('Saved: completed workflows of the projects you research will be mailed to you. Completed workflows you classified in will be mailed to you.'),
@@ -98,8 +120,9 @@ describe('classifier in a browser: a workflow complete', () => {
 
     // A researcher's mail's one-click link, opened signed out, by keyboard: those stop, the volunteer's stay.
     const signedOut = await newcomerPage(suite);
-    const { page: link } = await suite.stack.app.get(NewsLinks).stopCompletionMails(account.id, true);
-    await signedOut.page.goto(`${suite.stack.baseUrl}${new URL(link).pathname}${new URL(link).hash}`);
+    // Its link as mails sent before the one stop have it: the same page.
+    const { page: link } = await suite.stack.app.get(UnsubscribeLinks).link(account.id, { mails: 'completionMails' });
+    await signedOut.page.goto(`${suite.stack.baseUrl}/stop-completion-mails${new URL(link).hash}`);
     await tabTo(signedOut.page, '[data-testid="unsubscribe-button"]', 60);
     await signedOut.page.keyboard.press('Enter');
     await waitToSee(signedOut.page.getByRole('status').getByText('Done: completed workflows of the projects you research are no longer mailed to you.'));

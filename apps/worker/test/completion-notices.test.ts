@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
-import { refusal } from '../../../test/support/requests';
+import { mailStop, refusal } from '../../../test/support/requests';
 import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { CompletionService } from '../src/reaggregation/completion.service';
@@ -68,8 +68,6 @@ describe('a workflow complete', () => {
     // The researcher's mail leads to the workflow's downloads, with a one-click stop; the volunteer who asked for one, to the project's page.
     const toScientist = await stack.inbox.take(scientist.email, /is complete/);
     expect(toScientist.text).toContain(`${stack.config.publicUrl}/lab/workflows/${workflowId}#downloads`);
-    expect(toScientist.headers['list-unsubscribe']).toContain('/api/v1/completion-unsubscriptions?token=');
-    expect(toScientist.text).toContain('/stop-completion-mails#token=');
     const toAda = await stack.inbox.take(ada.email, /is complete: thank you/);
     expect(toAda.text).toContain(`#workflow-${workflowId}`);
     expect(toAda.text).toMatch(/6 subjects\s+done/);
@@ -86,13 +84,17 @@ describe('a workflow complete', () => {
     expect(await toldOf(workflowId)).toEqual(expected);
     expect((await stack.db.query('SELECT count(*)::int AS n FROM completion_mail_deliveries')).rows).toEqual([{ n: 0 }]);
 
-    // Each mail's one-click stop turns off the setting it was sent under, the same again; another token is refused at /token.
-    expect(await stack.anonymous.stopCompletionMails(stack.inbox.linkToken(toScientist))).toEqual({ completionMails: false });
-    expect(await stack.anonymous.stopCompletionMails(stack.inbox.linkToken(toScientist))).toEqual({ completionMails: false });
-    expect(await stack.anonymous.stopCompletionMails(stack.inbox.linkToken(toAda))).toEqual({ volunteerCompletionMails: false });
+    // Each mail's one-click stop, as a mail client posts it to its List-Unsubscribe address (RFC 8058), turns off the
+    // setting it was sent under; the page's way, the same again; the address mails sent before the one stop name, the same.
+    const stopsScientist = mailStop(stack, toScientist);
+    const stopsAda = mailStop(stack, toAda);
+    expect(await stopsScientist.click()).toMatchObject({ status: 200, body: { mails: 'completionMails', project: null } });
     expect(await scientist.client.account()).toMatchObject({ completionMails: false, volunteerCompletionMails: false });
+    expect(await stack.anonymous.stopMails(stopsScientist.token)).toEqual({ mails: 'completionMails', project: null });
+    expect(await stopsAda.click()).toMatchObject({ status: 200, body: { mails: 'volunteerCompletionMails', project: null } });
     expect(await ada.client.account()).toMatchObject({ completionMails: true, volunteerCompletionMails: false });
-    await refusal(stack.anonymous.stopCompletionMails('not-a-token'), { status: 422, pointers: ['/token'] });
+    expect(await stopsAda.clickAt('/completion-unsubscriptions')).toMatchObject({ status: 200, body: { mails: 'volunteerCompletionMails', project: null } });
+    await refusal(stack.anonymous.stopMails('not-a-token'), { status: 422, pointers: ['/token'] });
   });
 });
 

@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, NewsUnsubscribed, DiscussionMailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText, ReadableSets, Collection, CollectionPage, CollectedSubjectPage, CollectionInput, CompletionMailsStopped, NewWebhook, WebhookDelivery, WebhookDeliveryPage, WebhookList, WebhookView,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, MailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText, ReadableSets, Collection, CollectionPage, CollectedSubjectPage, CollectionInput, NewWebhook, WebhookDelivery, WebhookDeliveryPage, WebhookList, WebhookView,
 } from './types';
 import type { Display } from './display';
 import type { Language } from './languages';
@@ -660,17 +660,9 @@ export class ChorusClient {
   newsSubscribers(projectId: string) {
     return this.call<NewsSubscribers>('GET', `/projects/${projectId}/news-subscribers`);
   }
-  /** The one-click unsubscription of a news mail's link (no sign-in: the token is the link's). */
-  unsubscribeFromNews(token: string) {
-    return this.call<NewsUnsubscribed>('POST', '/news-unsubscriptions', { token });
-  }
-  /** Stops the mails of discussions from the link in one of them (no sign-in: the token is the proof). */
-  stopDiscussionMails(token: string) {
-    return this.call<DiscussionMailsStopped>('POST', '/discussion-unsubscriptions', { token });
-  }
-  /** Stops the mails of completed workflows with the token of a completion mail's link (no sign-in). */
-  stopCompletionMails(token: string) {
-    return this.call<CompletionMailsStopped>('POST', '/completion-unsubscriptions', { token });
+  /** A mail's one-click stop, of whichever kind its link's token names (no sign-in: the token is the proof). */
+  stopMails(token: string) {
+    return this.call<MailsStopped>('POST', '/unsubscriptions', { token });
   }
   /** The volunteers the project's researchers keep out of its consensus, the most recently excluded first. */
   excludedVolunteers(projectId: string) {

@@ -37,9 +37,7 @@ import type {
   collectedSubjectPageSchema,
   newsSubscribersSchema,
   newsSubscriptionSchema,
-  newsUnsubscribedSchema,
-  discussionMailsStoppedSchema,
-  completionMailsStoppedSchema,
+  mailsStoppedSchema,
   discussionFollowSchema,
   projectNewsPageSchema,
   projectNewsSchema,
@@ -365,9 +363,7 @@ export type ProjectNews = z.infer<typeof projectNewsSchema>;
 export type ProjectNewsPage = z.infer<typeof projectNewsPageSchema>;
 export type NewsSubscription = z.infer<typeof newsSubscriptionSchema>;
 export type NewsSubscribers = z.infer<typeof newsSubscribersSchema>;
-export type NewsUnsubscribed = z.infer<typeof newsUnsubscribedSchema>;
-export type DiscussionMailsStopped = z.infer<typeof discussionMailsStoppedSchema>;
-export type CompletionMailsStopped = z.infer<typeof completionMailsStoppedSchema>;
+export type MailsStopped = z.infer<typeof mailsStoppedSchema>;
 export type WebhookView = z.infer<typeof webhookViewSchema>;
 export type WebhookList = z.infer<typeof webhookListSchema>;
 export type NewWebhook = z.infer<typeof newWebhookSchema>;

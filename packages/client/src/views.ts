@@ -188,6 +188,9 @@ export const accountViewSchema = userViewSchema.extend({
   moderates: z.boolean().meta({
     description: 'The account moderates or researches at least one project now (owner, collaborator, scientist or moderator): its reports may be mailed to it (`reportMails`), and the account page shows that setting only then; always false for a guest',
   }),
+  researches: z.boolean().meta({
+    description: 'The account researches at least one project now (`RESEARCHER_ROLES`: owner, collaborator or scientist): its projects’ completed workflows may be mailed to it (`completionMails`), and the account page shows that setting only then; always false for a guest',
+  }),
   completionMails: z.boolean().meta({
     description: 'The account is mailed, at its verified email and in its language, when a workflow of a project it researches (`RESEARCHER_ROLES`) completes (`workflow-complete` notifications), with a link to the workflow’s downloads in the lab; true until it is changed; always false for a guest',
   }),
@@ -1574,19 +1577,21 @@ export const newsSubscribersSchema = z.strictObject({
   subscribers: z.int(),
   mayMailAt: time.nullable().meta({ description: 'When the project may mail news again (null: now): at most once a day' }),
 });
-/** A discussion or report mail's one-click stop: the account is mailed of that kind no more. */
-export const discussionMailsStoppedSchema = z.union([
-  z.strictObject({ discussionMails: z.literal(false) }),
-  z.strictObject({ followedDiscussionMails: z.literal(false) }),
-  z.strictObject({ reportMails: z.literal(false) }),
-]);
-/** What POST /completion-unsubscriptions stopped: the mails of completions as a project's researcher, or as a volunteer. */
-export const completionMailsStoppedSchema = z.union([z.strictObject({ completionMails: z.literal(false) }), z.strictObject({ volunteerCompletionMails: z.literal(false) })]);
-
-/** A one-click unsubscription, done (or done already: the same answer). */
-export const newsUnsubscribedSchema = z.strictObject({
-  unsubscribed: z.literal(true),
-  project: z.strictObject({ id, slug: z.string(), title: z.string() }).nullable().meta({ description: 'Null when the project is gone' }),
+/**
+ * An account's settings of the mails it gets (`AccountView`'s), each turned off by the one-click stop in its mails: of
+ * replies and mentions, of the discussions it follows, of reports, of completed workflows as a researcher, and as a volunteer.
+ */
+export const MAIL_SETTINGS = ['discussionMails', 'followedDiscussionMails', 'reportMails', 'completionMails', 'volunteerCompletionMails'] as const;
+export type MailSetting = (typeof MAIL_SETTINGS)[number];
+/** What a mail's one-click stop (POST /unsubscriptions) stopped, or had already: a project's news, or the account's mails of a setting. */
+export const mailsStoppedSchema = z.strictObject({
+  mails: z.enum(['news', ...MAIL_SETTINGS]).meta({
+    description: 'Which mails stopped, as the token says: `news`, the project’s news (its subscription ended), or the account’s setting that turned false, its mails of that kind not yet sent dropped',
+  }),
+  project: z
+    .strictObject({ id, slug: z.string(), title: z.string() })
+    .nullable()
+    .meta({ description: 'The project whose news stopped (`news`); null for any other kind, or when the project is gone' }),
 });
 
 /** The events a project's webhooks may receive; `ping`, the test event one gets when its researchers ask. */

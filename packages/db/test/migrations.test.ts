@@ -42,6 +42,7 @@ import { SearchTrigramIndexes1797770000000 } from '../src/migrations/17977700000
 import { CommentsByAuthorInProject1797860000000 } from '../src/migrations/1797860000000-CommentsByAuthorInProject';
 import { FollowsByCommenting1797950000000 } from '../src/migrations/1797950000000-FollowsByCommenting';
 import { WorkflowCompleteNotifications1797970000000 } from '../src/migrations/1797970000000-WorkflowCompleteNotifications';
+import { MembershipsByAccount1798000000000 } from '../src/migrations/1798000000000-MembershipsByAccount';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -112,6 +113,12 @@ describe('migrations', () => {
     expect(migrations.find((migration) => migration.name === 'CommentReportsChanged1797653000000')).toBeDefined();
     expect(new CommentReportsChanged1797653000000().transaction).toBe(false);
     expect(await indexBuilt('comment_reports_project_changed_idx')).toEqual([['btree (project_id, GREATEST(reported_at, dismissed_at))', true]]);
+  });
+
+  it('build the index of an account’s memberships concurrently, outside a transaction (GET /account reads them across projects)', async () => {
+    expect(migrations.at(-1)?.name).toBe('MembershipsByAccount1798000000000');
+    expect(new MembershipsByAccount1798000000000().transaction).toBe(false);
+    expect(await indexBuilt('project_members_user_idx')).toEqual([['btree (user_id)', true]]);
   });
 
   it('build the index of taken-down subjects concurrently, outside a transaction, holding the rows a take-down retired only', async () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { AccountView, AccountWorkflow, Contribution, Session } from '@chorus/client';
+import { type AccountView, type AccountWorkflow, type Contribution, MAIL_SETTINGS, type Session } from '@chorus/client';
 import { OWE_CLASSIFICATION_STAMPS, stampDeletedClassifications } from '@chorus/db';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -12,16 +12,17 @@ import { type SignInFrom, SignInLimits } from '../auth/address-limits';
 import { ProblemException, accountDeleted, accountRequired } from '../common/problem';
 import { MailOutbox } from '../mail/mail-outbox';
 import { Mailer } from '../mail/mailer';
-import { moderatesAnySql } from '../projects/project-access';
+import { projectRolesSql } from '../projects/project-access';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ApiKeysService } from './api-keys.service';
+import { MAIL_SETTING_COLUMNS } from './mail-settings';
 import type { AccountChange, EmailChange, PasswordChange } from './dto/account.dto';
 
 const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", language,
     credited_name AS "creditedName", named_in_acknowledgements AS "namedInAcknowledgements",
     discussion_mails AS "discussionMails", followed_discussion_mails AS "followedDiscussionMails", report_mails AS "reportMails",
-    completion_mails AS "completionMails", volunteer_completion_mails AS "volunteerCompletionMails", display, ${moderatesAnySql('users.id')} AS "moderates", created_at AS "createdAt"
-  FROM users WHERE id = $1 AND kind <> 'deleted'`;
+    completion_mails AS "completionMails", volunteer_completion_mails AS "volunteerCompletionMails", display, roles.moderates, roles.researches, created_at AS "createdAt"
+  FROM users CROSS JOIN LATERAL ${projectRolesSql('users.id')} roles WHERE id = $1 AND kind <> 'deleted'`;
 /** The caller's classifications by project, most recent first (the index on a volunteer's classifications serves it). */
 const CONTRIBUTION = `SELECT p.id, p.slug, p.title, p.status <> 'draft' AS open, sum(c.n)::int AS classifications, max(c.last_at) AS "lastClassifiedAt"
   FROM (SELECT workflow_id, count(*) AS n, max(created_at) AS last_at FROM classifications WHERE user_id = $1 GROUP BY workflow_id) c
@@ -39,9 +40,8 @@ const CONTRIBUTION_PROJECTS = 100;
 /** A change of the account (`PATCH /account`): $2 to $12 each null, or false for $4, where it leaves the field as it is. */
 const ACCOUNT_CHANGED = `display_name = coalesce($2, display_name), language = coalesce($3, language),
   credited_name = CASE WHEN $4 THEN $5 ELSE credited_name END, named_in_acknowledgements = coalesce($6, named_in_acknowledgements),
-  discussion_mails = coalesce($7, discussion_mails), followed_discussion_mails = coalesce($8, followed_discussion_mails), report_mails = coalesce($9, report_mails),
-  completion_mails = coalesce($10, completion_mails), volunteer_completion_mails = coalesce($11, volunteer_completion_mails),
-  display = coalesce($12::jsonb, display)`;
+  ${MAIL_SETTINGS.map((setting, i) => `${MAIL_SETTING_COLUMNS[setting]} = coalesce($${7 + i}, ${MAIL_SETTING_COLUMNS[setting]})`).join(', ')},
+  display = coalesce($${7 + MAIL_SETTINGS.length}::jsonb, display)`;
 
 /** Ends every token issued so far: they carry an older generation. */
 const NEXT_TOKEN_GENERATION = 'token_generation = token_generation + 1';
@@ -100,7 +100,7 @@ export class AccountService {
     const [row] = await this.db.query<AccountRow[]>(ACCOUNT, [user.id]);
     if (!row) throw accountDeleted();
     // A guest's token of a guest who since registered speaks for the guest: the account's email is not its to see.
-    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, moderates: false, display: null };
+    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, moderates: false, researches: false, display: null };
   }
 
   /** What the caller (an account or a guest) has classified: in all, and by project. */
@@ -140,22 +140,13 @@ export class AccountService {
         change.creditedName !== undefined,
         change.creditedName ?? null,
         change.namedInAcknowledgements ?? null,
-        change.discussionMails ?? null,
-        change.followedDiscussionMails ?? null,
-        change.reportMails ?? null,
-        change.completionMails ?? null,
-        change.volunteerCompletionMails ?? null,
+        ...MAIL_SETTINGS.map((setting) => change[setting] ?? null),
         change.display ? JSON.stringify(change.display) : null,
       ]);
-      // Mails of discussions stopped: those kept and not yet sent go too (a comment keeping one meanwhile holds the
-      // account's row until it commits: see NotificationsService's MAILED).
-      if (change.discussionMails === false) await this.outbox.forgetDiscussionMails({ userId: user.id, kind: 'replies-and-mentions' }, manager);
-      if (change.followedDiscussionMails === false) await this.outbox.forgetDiscussionMails({ userId: user.id, kind: 'followed' }, manager);
-      // Alike for mails of reports (ReportMails keeps them in the statement that marks the account's rows mailed).
-      if (change.reportMails === false) await this.outbox.forgetModerationMails(user.id, manager);
-      // And for mails of completions (CompletionMails reads the preference as it writes them).
-      if (change.completionMails === false) await this.outbox.forgetCompletionMails(user.id, true, manager);
-      if (change.volunteerCompletionMails === false) await this.outbox.forgetCompletionMails(user.id, false, manager);
+      // Mails stopped: those kept and not yet sent go too (a comment keeping one meanwhile holds the account's row until
+      // it commits, see NotificationsService's MAILED; ReportMails keeps them in the statement that marks the account's
+      // rows mailed; CompletionMails reads the setting as it writes them).
+      for (const setting of MAIL_SETTINGS) if (change[setting] === false) await this.outbox.forgetStoppedMails(user.id, setting, manager);
     });
     return this.view(user);
   }

@@ -58,6 +58,11 @@ export class EmailLinks {
     return [...(comments ? [reportedCommentsPath(projectSlug)] : []), ...subjectWorkflows.map(reportedSubjectsPath)].map((path) => `${this.config.publicUrl}${path}`);
   }
 
+  /** A project's news page (a news mail's link to it). */
+  newsPage(projectSlug: string): string {
+    return `${this.config.publicUrl}/projects/${encodeURIComponent(projectSlug)}/news`;
+  }
+
   /** A workflow on its project's page (a volunteer's link to a completed workflow). */
   projectWorkflow(projectSlug: string, workflowId: string): string {
     return `${this.config.publicUrl}${projectWorkflowPath(projectSlug, workflowId)}`;

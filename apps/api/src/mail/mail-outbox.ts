@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { MailSetting } from '@chorus/client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Mail, ReaderMail } from './mailer';
 import { completionMailKind } from './mails';
@@ -72,7 +73,7 @@ export class MailOutbox {
   }
 
   /** Drops the mails of reports not yet sent to an account that stopped them, in `manager`'s transaction. */
-  async forgetModerationMails(userId: string, manager: EntityManager): Promise<void> {
+  private async forgetModerationMails(userId: string, manager: EntityManager): Promise<void> {
     await manager.query("DELETE FROM mail_outbox WHERE kind = 'moderation' AND user_id = $1", [userId]);
   }
 
@@ -80,8 +81,18 @@ export class MailOutbox {
    * Drops the mails of completed workflows not yet sent to an account that stopped them, those to it as a researcher
    * (`team`) or as a volunteer, in `manager`'s transaction.
    */
-  async forgetCompletionMails(userId: string, team: boolean, manager: EntityManager): Promise<void> {
+  private async forgetCompletionMails(userId: string, team: boolean, manager: EntityManager): Promise<void> {
     await manager.query('DELETE FROM mail_outbox WHERE kind = $2 AND user_id = $1', [userId, completionMailKind(team)]);
+  }
+
+  /**
+   * Drops the mails not yet sent of a kind the account just stopped (its `setting` turned false, in its settings or by a
+   * mail's one-click stop), in `manager`'s transaction.
+   */
+  async forgetStoppedMails(userId: string, setting: MailSetting, manager: EntityManager): Promise<void> {
+    if (setting === 'discussionMails' || setting === 'followedDiscussionMails') return this.forgetDiscussionMails({ userId, kind: setting === 'followedDiscussionMails' ? 'followed' : 'replies-and-mentions' }, manager);
+    if (setting === 'reportMails') return this.forgetModerationMails(userId, manager);
+    return this.forgetCompletionMails(userId, setting === 'completionMails', manager);
   }
 
   /**

@@ -6,7 +6,7 @@ import { EmailLinks } from '../auth/email-links';
 import { completionMail } from '../mail/mails';
 import { Mailer, type ReaderMail } from '../mail/mailer';
 import { OwedMails } from '../mail/owed-mails';
-import { NewsLinks } from '../project-news/news-links';
+import { UnsubscribeLinks } from '../unsubscriptions/unsubscribe-links';
 
 /** Mails written into the outbox at a time; no more is written while completion mails are still waiting there. */
 export const COMPLETION_MAILS_A_BATCH = 100;
@@ -49,7 +49,7 @@ export class CompletionMails extends OwedMails {
     @InjectDataSource() db: DataSource,
     mailer: Mailer,
     private readonly links: EmailLinks,
-    private readonly unsubscribeLinks: NewsLinks,
+    private readonly unsubscribeLinks: UnsubscribeLinks,
   ) {
     super(db, mailer, ['completion', 'volunteer-thanks'], 'completion mails');
   }
@@ -66,7 +66,7 @@ export class CompletionMails extends OwedMails {
   }
 
   private async mailOf(row: Mailed): Promise<ReaderMail> {
-    const unsubscribe = await this.unsubscribeLinks.stopCompletionMails(row.user_id, row.team);
+    const unsubscribe = await this.unsubscribeLinks.link(row.user_id, { mails: row.team ? 'completionMails' : 'volunteerCompletionMails' });
     const to = { email: row.email, displayName: row.display_name, language: row.language };
     const completion = {
       team: row.team,

@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { completionMailsStoppedSchema, discussionMailsStoppedSchema, notificationPageSchema } from '@chorus/client';
-import { type AuthUser, CurrentUser, Public } from '../auth/auth.decorators';
+import { notificationPageSchema } from '@chorus/client';
+import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
 import { type NotificationsQuery, type NotificationsRead, notificationsQuerySchema, notificationsReadSchema } from './dto/notifications.dto';
-import { type UnsubscribeBody, type UnsubscribeQuery, unsubscribeBodySchema, unsubscribeQuerySchema, unsubscribeTokenOf } from '../project-news/dto/project-news.dto';
 import { NotificationsService } from './notifications.service';
 
 @ApiTags('discussions')
@@ -37,47 +36,5 @@ export class NotificationsController {
   @ApiProblemResponse()
   async markRead(@Body(new ZodPipe(notificationsReadSchema)) input: NotificationsRead, @CurrentUser() user: AuthUser): Promise<void> {
     await this.notifications.markRead(input, user);
-  }
-}
-
-@ApiTags('discussions')
-@Controller('discussion-unsubscriptions')
-export class DiscussionUnsubscriptionsController {
-  constructor(private readonly notifications: NotificationsService) {}
-
-  @Post()
-  @Public()
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Stops the mails of replies, mentions, followed discussions or reports from the link in one of them: one click, no sign-in (the token is the link’s).',
-    description:
-      'As `POST /news-unsubscriptions` ends a subscription to news: the token in a JSON body `{ token }` (as the unsubscription page sends it), or in the query (`?token=`), as the mail’s `List-Unsubscribe` header has it, for a mail client’s one-click POST (RFC 8058). The account’s `discussionMails` turns false (answering `{ discussionMails: false }`), or, from a mail of a discussion it follows, its `followedDiscussionMails` (answering `{ followedDiscussionMails: false }`), or, from a mail of reports in a project it moderates, its `reportMails` (answering `{ reportMails: false }`), and its mails of that kind not yet sent are dropped; again, the same answer. 422 at `/token` (or `/query/token`) for a token that is not a discussion or report mail’s, or none.',
-  })
-  @ApiQuery({ name: 'token', required: false, description: 'The token of the discussion mail’s unsubscription link, as its `List-Unsubscribe` header has it', schema: { type: 'string' } })
-  @ApiZodBody(unsubscribeBodySchema, 'The token of the discussion mail’s unsubscription link (or none, with the token in the query)')
-  @ApiZodResponse(discussionMailsStoppedSchema, { description: 'Stopped (or they were already)' })
-  stopByLink(@Query(new ZodPipe(unsubscribeQuerySchema, '/query')) query: UnsubscribeQuery, @Body(new ZodPipe(unsubscribeBodySchema.optional())) body: UnsubscribeBody) {
-    return this.notifications.stopMailsByLink(unsubscribeTokenOf(query, body));
-  }
-}
-
-@ApiTags('discussions')
-@Controller('completion-unsubscriptions')
-export class CompletionUnsubscriptionsController {
-  constructor(private readonly notifications: NotificationsService) {}
-
-  @Post()
-  @Public()
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Stops the mails of completed workflows from the link in one of them: one click, no sign-in (the token is the link’s).',
-    description:
-      'As `POST /discussion-unsubscriptions`: the token in a JSON body `{ token }`, or in the query (`?token=`), as the mail’s `List-Unsubscribe` header has it (RFC 8058). From a mail to a project’s researcher, the account’s `completionMails` turns false (answering `{ completionMails: false }`); from one to a volunteer, its `volunteerCompletionMails` (answering `{ volunteerCompletionMails: false }`); its mails of completions not yet sent are dropped; again, the same answer. 422 at `/token` (or `/query/token`) for a token that is not a completion mail’s, or none.',
-  })
-  @ApiQuery({ name: 'token', required: false, description: 'The token of the completion mail’s unsubscription link, as its `List-Unsubscribe` header has it', schema: { type: 'string' } })
-  @ApiZodBody(unsubscribeBodySchema, 'The token of the completion mail’s unsubscription link (or none, with the token in the query)')
-  @ApiZodResponse(completionMailsStoppedSchema, { description: 'Stopped (or they were already)' })
-  stopByLink(@Query(new ZodPipe(unsubscribeQuerySchema, '/query')) query: UnsubscribeQuery, @Body(new ZodPipe(unsubscribeBodySchema.optional())) body: UnsubscribeBody) {
-    return this.notifications.stopCompletionMailsByLink(unsubscribeTokenOf(query, body));
   }
 }

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import { NewsLinks } from '../project-news/news-links';
+import { UnsubscriptionsModule } from '../unsubscriptions/unsubscriptions.module';
 import { CompletionMails } from './completion-mails';
-import { CompletionUnsubscriptionsController, DiscussionUnsubscriptionsController, NotificationsController } from './notifications.controller';
+import { NotificationsController } from './notifications.controller';
 import { NotificationsService } from './notifications.service';
 
 @Module({
-  imports: [AuthModule],
-  controllers: [NotificationsController, DiscussionUnsubscriptionsController, CompletionUnsubscriptionsController],
-  providers: [NotificationsService, NewsLinks, CompletionMails],
+  imports: [AuthModule, UnsubscriptionsModule],
+  controllers: [NotificationsController],
+  providers: [NotificationsService, CompletionMails],
   exports: [NotificationsService],
 })
 export class NotificationsModule {}

@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, type CompletionMailsStopped, type DiscussionMailsStopped, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
+import { COMMENT_LIMITS, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
 import { type CommentNotificationKind, MAILED_READER_SQL, projectReadableBySql } from '@chorus/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -6,12 +6,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { EmailLinks } from '../auth/email-links';
 import { plainOpeningOf } from '../common/plain-text';
-import { ProblemException, validationFailed } from '../common/problem';
+import { ProblemException } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
 import { discussionMail } from '../mail/mails';
-import { MailOutbox } from '../mail/mail-outbox';
 import { type CountedMail, Mailer } from '../mail/mailer';
-import { NewsLinks, type StoppedMails } from '../project-news/news-links';
+import { UnsubscribeLinks } from '../unsubscriptions/unsubscribe-links';
 import { type NotificationsQuery, type NotificationsRead, notificationCursor } from './dto/notifications.dto';
 
 /** What a new or edited comment says, for whom to tell of it. */
@@ -88,13 +87,6 @@ const MAILED = `
   WHERE n.comment_id = $1 AND n.user_id = ANY($2::uuid[]) AND (CASE WHEN n.kind = 'discussion' THEN u.followed_discussion_mails ELSE u.discussion_mails END) AND ${MAILED_READER_SQL} AND ${STILL_SHOWN}
   FOR SHARE OF u`;
 
-/** The account's setting each one-click stop turns off (`StoppedMails`), and the answer saying so. */
-const STOPPED_SETTINGS: Record<StoppedMails, { column: string; answer: DiscussionMailsStopped }> = {
-  'replies-and-mentions': { column: 'discussion_mails', answer: { discussionMails: false } },
-  followed: { column: 'followed_discussion_mails', answer: { followedDiscussionMails: false } },
-  reports: { column: 'report_mails', answer: { reportMails: false } },
-};
-
 /** How much of a comment a mail of it quotes, as plain text: a few lines; the link leads to the rest. */
 export const MAILED_EXCERPT_LENGTH = 300;
 /** A page of them, newest first, through `comment_notifications_user_recent_idx`: after the cursor ($2, $3), $4 at most. */
@@ -152,9 +144,8 @@ export class NotificationsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly mailer: Mailer,
-    private readonly outbox: MailOutbox,
     private readonly links: EmailLinks,
-    private readonly unsubscribeLinks: NewsLinks,
+    private readonly unsubscribeLinks: UnsubscribeLinks,
   ) {}
 
   /**
@@ -190,7 +181,7 @@ export class NotificationsService {
     const mails = await Promise.all(
       rows.map(async (row) => {
         const followed = row.kind === 'discussion';
-        const unsubscribe = await this.unsubscribeLinks.stopMails(row.user_id, followed ? 'followed' : 'replies-and-mentions');
+        const unsubscribe = await this.unsubscribeLinks.link(row.user_id, { mails: followed ? 'followedDiscussionMails' : 'discussionMails' });
         const words = {
           kind: row.kind,
           authorName: row.author_name,
@@ -205,37 +196,6 @@ export class NotificationsService {
       }),
     );
     await this.mailer.keepDiscussionMailsInTransaction(manager, mails, counted);
-  }
-
-  /**
-   * Stops the mails the link's token names (of replies and mentions; from a followed discussion's mail, of the
-   * discussions followed; from a report mail, of reports), whoever opens it (the token is the proof), and drops those
-   * not yet sent; again, the same answer.
-   */
-  async stopMailsByLink(given: { token: string; pointer: string } | undefined): Promise<DiscussionMailsStopped> {
-    const stop = given && (await this.unsubscribeLinks.readMailStop(given.token));
-    if (!stop) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a discussion or report mail’s link: copy the whole link from the mail, or sign in and untick the box in your account’s settings' }]);
-    const { column, answer } = STOPPED_SETTINGS[stop.mails];
-    await this.db.transaction(async (manager) => {
-      await manager.query(`UPDATE users SET ${column} = false WHERE id = $1`, [stop.userId]);
-      if (stop.mails === 'reports') await this.outbox.forgetModerationMails(stop.userId, manager);
-      else await this.outbox.forgetDiscussionMails({ userId: stop.userId, kind: stop.mails }, manager);
-    });
-    return answer;
-  }
-
-  /**
-   * Stops the mails of completed workflows the link's token names (as a project's researcher, `completionMails`, or as
-   * a volunteer, `volunteerCompletionMails`), whoever opens it, and drops those not yet sent; again, the same answer.
-   */
-  async stopCompletionMailsByLink(given: { token: string; pointer: string } | undefined): Promise<CompletionMailsStopped> {
-    const stop = given && (await this.unsubscribeLinks.readCompletionStop(given.token));
-    if (!stop) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a completion mail’s link: copy the whole link from the mail, or sign in and untick the box in your account’s settings' }]);
-    await this.db.transaction(async (manager) => {
-      await manager.query(`UPDATE users SET ${stop.team ? 'completion_mails' : 'volunteer_completion_mails'} = false WHERE id = $1`, [stop.userId]);
-      await this.outbox.forgetCompletionMails(stop.userId, stop.team, manager);
-    });
-    return stop.team ? { completionMails: false } : { volunteerCompletionMails: false };
   }
 
   /** The caller's notifications, newest first, a page at a time, and how many are unread. */

@@ -5,7 +5,8 @@ import { newsMail } from '../mail/mails';
 import { Mailer, type ReaderMail } from '../mail/mailer';
 import { OwedMails } from '../mail/owed-mails';
 import { MAILED_READER_SQL } from '@chorus/db';
-import { NewsLinks } from './news-links';
+import { EmailLinks } from '../auth/email-links';
+import { UnsubscribeLinks } from '../unsubscriptions/unsubscribe-links';
 
 /** Mails written into the outbox at a time; no more is written while news mails are still waiting there. */
 export const NEWS_MAILS_A_BATCH = 100;
@@ -33,7 +34,8 @@ export class NewsDeliveries extends OwedMails {
   constructor(
     @InjectDataSource() db: DataSource,
     mailer: Mailer,
-    private readonly links: NewsLinks,
+    private readonly links: EmailLinks,
+    private readonly unsubscribeLinks: UnsubscribeLinks,
   ) {
     super(db, mailer, ['news'], 'news deliveries');
   }
@@ -60,7 +62,7 @@ export class NewsDeliveries extends OwedMails {
   }
 
   private async mailOf(delivery: Delivery) {
-    const unsubscribe = await this.links.unsubscribe(delivery.user_id, delivery.project_id);
+    const unsubscribe = await this.unsubscribeLinks.link(delivery.user_id, { mails: 'news', projectId: delivery.project_id });
     const to = { email: delivery.email, displayName: delivery.display_name, language: delivery.language };
     const news = { projectTitle: delivery.project_title, title: delivery.title, body: delivery.body, newsPage: this.links.newsPage(delivery.project_slug), unsubscribeLink: unsubscribe.page };
     return { ...newsMail(to, news, unsubscribe.post), userId: delivery.user_id };

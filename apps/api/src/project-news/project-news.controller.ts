@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { newsSubscribersSchema, newsSubscriptionSchema, newsUnsubscribedSchema, projectNewsPageSchema, projectNewsSchema } from '@chorus/client';
+import { newsSubscribersSchema, newsSubscriptionSchema, projectNewsPageSchema, projectNewsSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { ApiRateLimited, type RateLimitNote, RateLimitNotes } from '../common/rate-limits';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { IdempotentCreate, REPLAYED_CREATION } from '../idempotent-requests/idempotent-requests';
 import { AccessFirst } from '../projects/access-first';
 import { PROJECT_RESEARCHERS } from '../projects/project-access';
-import { type NewsEdit, type NewsInput, type NewsQuery, type UnsubscribeBody, type UnsubscribeQuery, newsEditSchema, newsInputSchema, newsQuerySchema, unsubscribeBodySchema, unsubscribeQuerySchema, unsubscribeTokenOf } from './dto/project-news.dto';
+import { type NewsEdit, type NewsInput, type NewsQuery, newsEditSchema, newsInputSchema, newsQuerySchema } from './dto/project-news.dto';
 import { NEWS_MAIL_EVERY_HOURS, ProjectNewsService } from './project-news.service';
 
 const RESEARCHERS = 'Anyone but the project’s researchers (owner, collaborators, scientists) gets 403 (404 when the project is not public to them, as a draft is).';
@@ -106,20 +106,5 @@ export class ProjectNewsController {
   @ApiZodResponse(newsSubscriptionSchema)
   unsubscribeFromNews(@Param('id', uuidParam('id')) projectId: string, @CurrentUser() user: AuthUser) {
     return this.news.subscribe(projectId, user, false);
-  }
-
-  @Post('news-unsubscriptions')
-  @Public()
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Ends a subscription to a project’s news from the link in one of its mails: one click, no sign-in (the token is the link’s).',
-    description:
-      'The token goes in a JSON body `{ token }` (as the unsubscription page sends it), or in the query (`?token=`), as the `List-Unsubscribe` header of the mail has it, so that a mail client’s one-click POST (RFC 8058: a form `List-Unsubscribe=One-Click` of any encoding, which is not read) works too. Again: the same answer. 422 at `/token` (or `/query/token`) for a token that is not a news mail’s, or none.',
-  })
-  @ApiQuery({ name: 'token', required: false, description: 'The token of the news mail’s unsubscription link, as its `List-Unsubscribe` header has it', schema: { type: 'string' } })
-  @ApiZodBody(unsubscribeBodySchema, 'The token of the news mail’s unsubscription link (or none, with the token in the query)')
-  @ApiZodResponse(newsUnsubscribedSchema, { description: 'Unsubscribed (or it was already)' })
-  unsubscribeByLink(@Query(new ZodPipe(unsubscribeQuerySchema, '/query')) query: UnsubscribeQuery, @Body(new ZodPipe(unsubscribeBodySchema.optional())) body: UnsubscribeBody) {
-    return this.news.unsubscribe(unsubscribeTokenOf(query, body));
   }
 }

@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { UnsubscriptionsModule } from '../unsubscriptions/unsubscriptions.module';
 import { NewsDeliveries } from './news-deliveries';
-import { NewsLinks } from './news-links';
 import { ProjectNewsController } from './project-news.controller';
 import { ProjectNewsService } from './project-news.service';
 
 @Module({
-  imports: [ProjectsModule],
+  imports: [ProjectsModule, AuthModule, UnsubscriptionsModule],
   controllers: [ProjectNewsController],
-  providers: [ProjectNewsService, NewsLinks, NewsDeliveries],
+  providers: [ProjectNewsService, NewsDeliveries],
 })
 export class ProjectNewsModule {}

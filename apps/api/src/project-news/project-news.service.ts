@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { RESEARCHER_ROLES } from '@chorus/client';
-import type { NewsSubscribers, NewsSubscription, NewsUnsubscribed, ProjectNews, ProjectNewsPage } from '@chorus/client';
+import type { NewsSubscribers, NewsSubscription, ProjectNews, ProjectNewsPage } from '@chorus/client';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound, validationFailed } from '../common/problem';
@@ -12,7 +12,11 @@ import { MAILED_READER_SQL } from '@chorus/db';
 import { ProjectAccess } from '../projects/project-access';
 import { type NewsEdit, type NewsInput, type NewsQuery, newsCursor } from './dto/project-news.dto';
 import { NewsDeliveries } from './news-deliveries';
-import { NewsLinks } from './news-links';
+
+/** Ends the account's subscription to the project's news (from its page, or a news mail's one-click stop); again, nothing changes. */
+export async function unsubscribeFromNews(db: Pick<DataSource, 'query'>, userId: string, projectId: string): Promise<void> {
+  await db.query('DELETE FROM news_subscriptions WHERE user_id = $1 AND project_id = $2', [userId, projectId]);
+}
 
 /** A project mails its news at most once in this long (a post with `mail: true` sooner is refused, 429). */
 export const NEWS_MAIL_EVERY_HOURS = 24;
@@ -85,7 +89,6 @@ export class ProjectNewsService {
     private readonly access: ProjectAccess,
     private readonly idempotentRequests: IdempotentRequests,
     private readonly deliveries: NewsDeliveries,
-    private readonly links: NewsLinks,
   ) {}
 
   async list(projectId: string, { limit, after }: NewsQuery, user: AuthUser | undefined): Promise<ProjectNewsPage> {
@@ -157,12 +160,8 @@ export class ProjectNewsService {
   async subscribe(projectId: string, user: AuthUser, subscribed: boolean): Promise<NewsSubscription> {
     const account = this.assertAccount(user);
     await this.access.readable(projectId, user, '/params/id');
-    await this.db.query(
-      subscribed
-        ? 'INSERT INTO news_subscriptions (user_id, project_id) VALUES ($1, $2) ON CONFLICT DO NOTHING'
-        : 'DELETE FROM news_subscriptions WHERE user_id = $1 AND project_id = $2',
-      [account, projectId],
-    );
+    if (subscribed) await this.db.query('INSERT INTO news_subscriptions (user_id, project_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [account, projectId]);
+    else await unsubscribeFromNews(this.db, account, projectId);
     return this.subscriptionOf(projectId, account);
   }
 
@@ -171,15 +170,6 @@ export class ProjectNewsService {
     const [{ subscribers }] = await this.db.query<{ subscribers: number }[]>(`SELECT count(*)::int AS subscribers ${SUBSCRIBERS}`, [projectId]);
     const [{ at }] = await this.db.query<{ at: Date | null }[]>(MAY_MAIL_AT, [projectId]);
     return { projectId, subscribers: subscribers!, mayMailAt: at?.toISOString() ?? null };
-  }
-
-  /** Ends the subscription the link's token names, whoever opens it (the token is the proof); again, the same answer. */
-  async unsubscribe(given: { token: string; pointer: string } | undefined): Promise<NewsUnsubscribed> {
-    const claims = given && (await this.links.read(given.token));
-    if (!claims) throw validationFailed([{ pointer: given?.pointer ?? '/token', message: 'is not the token of a news mail’s link: copy the whole link from the mail, or sign in and turn the project’s news off on its page' }]);
-    await this.db.query('DELETE FROM news_subscriptions WHERE user_id = $1 AND project_id = $2', [claims.userId, claims.projectId]);
-    const [project] = await this.db.query<{ id: string; slug: string; title: string }[]>('SELECT id, slug, title FROM projects WHERE id = $1', [claims.projectId]);
-    return { unsubscribed: true, project: project ?? null };
   }
 
   /** Refused (429) when the project mailed news less than `NEWS_MAIL_EVERY_HOURS` ago; one post with `mail` at a time per project. */

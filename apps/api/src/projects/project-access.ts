@@ -27,12 +27,19 @@ export const PUBLIC_WORKFLOW_SQL = `(w.status <> 'draft' AND ${PUBLIC_PROJECT_SQ
  */
 export const openToCallerSql = (account: string): string =>
   `(${PUBLIC_WORKFLOW_SQL} OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account}))`;
+/** Membership `m` is one of `roles`. */
+const roleInSql = (roles: readonly string[]): string => `m.role IN (${roles.map((role) => `'${role}'`).join(', ')})`;
 /** Membership `m` is one that moderates its project: a moderator's or a researcher's (`MODERATION_ROLES`). */
-export const MODERATING_SQL = `m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})`;
+export const MODERATING_SQL = roleInSql(MODERATION_ROLES);
 /** Whether the caller (`account`: the SQL of their `accountIdOf`) is on the team of project `p`: one of its moderators or researchers (`MODERATING_SQL`). */
 export const onTeamSql = (account: string): string => `EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = ${account} AND ${MODERATING_SQL})`;
-/** Whether `account` (SQL) moderates or researches at least one project (`MODERATING_SQL`), whose reports it may be mailed of. */
-export const moderatesAnySql = (account: string): string => `EXISTS (SELECT 1 FROM project_members m WHERE m.user_id = ${account} AND ${MODERATING_SQL})`;
+/**
+ * Whether `account` (SQL) moderates or researches at least one project (`moderates`: `MODERATING_SQL`), whose reports it
+ * may be mailed of, and whether it researches one (`researches`: `RESEARCHER_ROLES`), whose completed workflows it may be
+ * mailed of: one row, from one read of its memberships (by `project_members_user_idx`).
+ */
+export const projectRolesSql = (account: string): string =>
+  `(SELECT count(*) FILTER (WHERE ${MODERATING_SQL}) > 0 AS moderates, count(*) FILTER (WHERE ${roleInSql(RESEARCHER_ROLES)}) > 0 AS researches FROM project_members m WHERE m.user_id = ${account})`;
 
 /**
  * The caller's user id where a project role may count, or null: only an account's own token carries its roles (a

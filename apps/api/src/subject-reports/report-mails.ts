@@ -5,7 +5,7 @@ import { EmailLinks } from '../auth/email-links';
 import { retryOnDeadlock } from '../common/sql';
 import { reportsMail } from '../mail/mails';
 import { Mailer } from '../mail/mailer';
-import { NewsLinks } from '../project-news/news-links';
+import { UnsubscribeLinks } from '../unsubscriptions/unsubscribe-links';
 import { MODERATING_SQL } from '../projects/project-access';
 import { type OpenReports, openReportsSql } from './open-reports-sql';
 
@@ -55,7 +55,7 @@ export class ReportMails {
     @InjectDataSource() private readonly db: DataSource,
     private readonly mailer: Mailer,
     private readonly links: EmailLinks,
-    private readonly unsubscribeLinks: NewsLinks,
+    private readonly unsubscribeLinks: UnsubscribeLinks,
   ) {}
 
   /**
@@ -75,7 +75,7 @@ export class ReportMails {
       const rows = await manager.query<MailedRow[]>(MAILED, [projectId, reporterId]);
       const mails = await Promise.all(
         rows.map(async (row) => {
-          const unsubscribe = await this.unsubscribeLinks.stopMails(row.user_id, 'reports');
+          const unsubscribe = await this.unsubscribeLinks.link(row.user_id, { mails: 'reportMails' });
           const words = { projectTitle: row.project_title, comments: row.comments, subjects: row.subjects, reportsPages: this.links.reportsPages(row.project_slug, row), settingsPage, unsubscribeLink: unsubscribe.page };
           return { ...reportsMail({ email: row.email, displayName: row.display_name, language: row.language }, words, unsubscribe.post), userId: row.user_id };
         }),

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AssignmentModule } from '../assignment/assignment.module';
 import { AuthModule } from '../auth/auth.module';
-import { NewsLinks } from '../project-news/news-links';
+import { UnsubscriptionsModule } from '../unsubscriptions/unsubscriptions.module';
 import { WorkflowsModule } from '../workflows/workflows.module';
 import { MediaFailuresController } from './media-failures.controller';
 import { MediaFailuresService } from './media-failures.service';
@@ -11,9 +11,9 @@ import { ReportMails } from './report-mails';
 import { SubjectReportsService } from './subject-reports.service';
 
 @Module({
-  imports: [WorkflowsModule, AssignmentModule, AuthModule],
+  imports: [WorkflowsModule, AssignmentModule, AuthModule, UnsubscriptionsModule],
   controllers: [SubjectReportsController, MediaFailuresController],
-  providers: [SubjectReportsService, MediaFailuresService, ReporterPseudonyms, ReportMails, NewsLinks],
+  providers: [SubjectReportsService, MediaFailuresService, ReporterPseudonyms, ReportMails],
   exports: [ReporterPseudonyms, ReportMails],
 })
 export class SubjectReportsModule {}

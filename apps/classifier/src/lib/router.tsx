@@ -55,8 +55,6 @@ export type Route =
   | { name: 'forgot-password' }
   | { name: 'reset-password' }
   | { name: 'unsubscribe' }
-  | { name: 'stop-discussion-mails' }
-  | { name: 'stop-completion-mails' }
   | { name: 'project'; projectSlug: string }
   | { name: 'classify'; projectSlug: string; workflowId: string }
   | { name: 'subject'; projectSlug: string; subjectId: string }
@@ -87,6 +85,7 @@ export function matchRoute(path: string): Route {
   if (path === NOTIFICATIONS || path === `${NOTIFICATIONS}/`) return { name: 'notifications' };
   const linkPage = LINK_PAGES.find((page) => path === `/${page}` || path === `/${page}/`);
   if (linkPage) return { name: linkPage };
+  if (EARLIER_UNSUBSCRIBE_PAGES.some((page) => path === `/${page}` || path === `/${page}/`)) return { name: 'unsubscribe' };
   try {
     const favourite = /^\/favourites\/([^/]+)\/?$/.exec(path);
     if (favourite) return { name: 'favourite', subjectId: decodeURIComponent(favourite[1]!) };
@@ -209,7 +208,9 @@ const CREATE_ACCOUNT = '/create-account';
 export const ACCOUNT = '/account';
 
 /** The pages of the links Chorus mails, and the page that asks for one: their paths are their names. */
-const LINK_PAGES = ['verify-email', 'forgot-password', 'reset-password', 'unsubscribe', 'stop-discussion-mails', 'stop-completion-mails'] as const;
+const LINK_PAGES = ['verify-email', 'forgot-password', 'reset-password', 'unsubscribe'] as const;
+/** Where the one-click stop of discussion, report and completion mails sent before there was one page led: that page. */
+const EARLIER_UNSUBSCRIBE_PAGES = ['stop-discussion-mails', 'stop-completion-mails'];
 export const FORGOT_PASSWORD = '/forgot-password';
 
 /** A page of the researchers' lab. */

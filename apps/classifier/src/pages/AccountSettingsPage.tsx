@@ -1,4 +1,4 @@
-import { ACCOUNT_LIMITS, type AccountView, type Language, LANGUAGES, type OwnInvitation, spokenLanguage } from '@chorus/client';
+import { ACCOUNT_LIMITS, type AccountView, type Language, LANGUAGES, type MailSetting, type OwnInvitation, spokenLanguage } from '@chorus/client';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DisplayChoice } from '../components/DisplayChoice';
@@ -129,10 +129,11 @@ function Section({ id, title, children }: { id: string; title: string; children:
   );
 }
 
-/** The account as `GET /account` gives it (null until it answers), or why it could not be read. */
+/** The account as `GET /account` gives it (null until it answers), or why it could not be read; `saved`, as a change answered it. */
 interface LoadedAccount {
   account: AccountView | null;
   problem: Problem | null;
+  saved: (account: AccountView) => void;
 }
 
 /**
@@ -141,7 +142,7 @@ interface LoadedAccount {
  * name from the answer: they may have changed on another device.
  */
 function useAccount(email: string | null): LoadedAccount {
-  const [loaded, setLoaded] = useState<LoadedAccount>({ account: null, problem: null });
+  const [loaded, setLoaded] = useState<Omit<LoadedAccount, 'saved'>>({ account: null, problem: null });
   useEffect(() => {
     if (email === null) return;
     let cancelled = false;
@@ -153,7 +154,7 @@ function useAccount(email: string | null): LoadedAccount {
       cancelled = true;
     };
   }, [email]);
-  return loaded;
+  return { ...loaded, saved: (account) => setLoaded({ account, problem: null }) };
 }
 
 /**
@@ -447,35 +448,39 @@ function ReportMailsSection(loaded: LoadedAccount) {
   );
 }
 
+const COMPLETION_MAILS_ANCHOR = 'completion-mails';
+
 /**
  * Whether the account is mailed when a workflow completes: of a project it researches (on until it turns it off, with a
  * link to the workflow's downloads), and, apart, one it classified in (off until it asks; its notifications tell it
- * either way). The mails it stops link here (`#completion-mails`).
+ * either way). The mails it stops link here (`#completion-mails`). The researchers' checkbox is shown to an account that
+ * researches a project now (`researches`), and to one that opens the page from a completion mail's link to it (which
+ * it may still get, or keep, after it no longer does).
  */
 function CompletionMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
+  const researcher = loaded.account?.researches || window.location.hash === `#${COMPLETION_MAILS_ANCHOR}`;
+  const researchers: MailCheckbox = {
+    setting: 'completionMails',
+    id: 'settings-completion-mails',
+    label: t('account.settings.completionMails.label'),
+    hint: t('account.settings.completionMails.hint'),
+    said: (on, t) => (on ? t('account.settings.completionMails.on') : t('account.settings.completionMails.off')),
+  };
+  const volunteers: MailCheckbox = {
+    setting: 'volunteerCompletionMails',
+    id: 'settings-volunteer-completion-mails',
+    label: t('account.settings.completionMails.volunteerLabel'),
+    hint: t('account.settings.completionMails.volunteerHint'),
+    said: (on, t) => (on ? t('account.settings.completionMails.volunteerOn') : t('account.settings.completionMails.volunteerOff')),
+  };
   return (
     <MailSettingsSection
       {...loaded}
-      anchor="completion-mails"
+      anchor={COMPLETION_MAILS_ANCHOR}
       title={t('account.settings.completionMails.title')}
       submit={t('account.settings.completionMails.submit')}
-      checkboxes={[
-        {
-          setting: 'completionMails',
-          id: 'settings-completion-mails',
-          label: t('account.settings.completionMails.label'),
-          hint: t('account.settings.completionMails.hint'),
-          said: (on, t) => (on ? t('account.settings.completionMails.on') : t('account.settings.completionMails.off')),
-        },
-        {
-          setting: 'volunteerCompletionMails',
-          id: 'settings-volunteer-completion-mails',
-          label: t('account.settings.completionMails.volunteerLabel'),
-          hint: t('account.settings.completionMails.volunteerHint'),
-          said: (on, t) => (on ? t('account.settings.completionMails.volunteerOn') : t('account.settings.completionMails.volunteerOff')),
-        },
-      ]}
+      checkboxes={researcher ? [researchers, volunteers] : [volunteers]}
     />
   );
 }
@@ -484,7 +489,7 @@ function CompletionMailsSection(loaded: LoadedAccount) {
  * A section of mail settings, at its `anchor` (the mails it stops link there, and its heading takes the focus when
  * the address names it): its title, what the account's settings failed to load with, and its `MailSettingsForm`.
  */
-function MailSettingsSection({ account, problem, anchor, title, submit, checkboxes }: LoadedAccount & { anchor: string; title: string; submit: string; checkboxes: MailCheckbox[] }) {
+function MailSettingsSection({ account, problem, saved, anchor, title, submit, checkboxes }: LoadedAccount & { anchor: string; title: string; submit: string; checkboxes: MailCheckbox[] }) {
   const heading = useHeadingFocusedWhenAddressed(`#${anchor}`);
   const headingId = `account-${anchor}-heading`;
   return (
@@ -493,13 +498,12 @@ function MailSettingsSection({ account, problem, anchor, title, submit, checkbox
         {title}
       </h2>
       <ErrorAlert problem={problem} quiet />
-      {account && <MailSettingsForm account={account} headingId={headingId} submit={submit} checkboxes={checkboxes} />}
+      {/* Drawn again from the account when its checkboxes change (the address came to name the section, say): a box
+          added to a form already drawn would show its setting off, and saving would turn it off. */}
+      {account && <MailSettingsForm key={checkboxes.map((box) => box.setting).join()} account={account} saved={saved} headingId={headingId} submit={submit} checkboxes={checkboxes} />}
     </section>
   );
 }
-
-/** An account's setting of whether it is mailed of something (`AccountView`'s). */
-type MailSetting = 'discussionMails' | 'followedDiscussionMails' | 'reportMails' | 'completionMails' | 'volunteerCompletionMails';
 
 /** One checkbox of a `MailSettingsForm`: its setting, its field's id and words, and what saving it on or off says. */
 interface MailCheckbox {
@@ -510,8 +514,8 @@ interface MailCheckbox {
   said: (on: boolean, t: TFunction) => string;
 }
 
-/** A section's mail settings, a checkbox each, saved together; the notice says what each is now. */
-function MailSettingsForm({ account, headingId, checkboxes, submit }: { account: AccountView; headingId: string; checkboxes: MailCheckbox[]; submit: string }) {
+/** A section's mail settings, a checkbox each, saved together (the page's account then as saved); the notice says what each is now. */
+function MailSettingsForm({ account, saved: adopt, headingId, checkboxes, submit }: { account: AccountView; saved: (account: AccountView) => void; headingId: string; checkboxes: MailCheckbox[]; submit: string }) {
   const client = useClient();
   const settings = checkboxes.map((box) => box.setting);
   const form = useForm(Object.fromEntries(settings.map((setting) => [setting, String(account[setting])])) as Record<MailSetting, string>, settings);
@@ -519,6 +523,7 @@ function MailSettingsForm({ account, headingId, checkboxes, submit }: { account:
     check: () => ({}),
     send: async () => {
       const saved = await client.changeAccount(Object.fromEntries(settings.map((setting) => [setting, form.values[setting] === 'true'])));
+      adopt(saved);
       showAccountNotice((t) => checkboxes.map((box) => box.said(saved[box.setting], t)).join(' '));
     },
     refused: (error) => problemAtFields(error, settings),

@@ -1,5 +1,6 @@
-import type { NewsUnsubscribed } from '@chorus/client';
-import { type ReactNode, useState } from 'react';
+import type { MailSetting, MailsStopped } from '@chorus/client';
+import type { TFunction } from 'i18next';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
 import { describeError, type Problem } from '../lib/errors';
@@ -7,33 +8,45 @@ import { ACCOUNT, Link, linkOutcome, projectPath, rememberLinkOutcome, spendLink
 import { session } from '../lib/session';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 
-/** What a one-click page says and does: its words, the stop its button asks for, and what it says once done. */
-interface OneClickStop<T> {
-  title: string;
-  lead: string;
-  confirm: string;
-  stop(token: string): Promise<T>;
-  done(answer: T): ReactNode;
+/** What the page says once a setting's mails stopped, and the account page's section of that setting. */
+const SETTINGS_STOPPED: Record<MailSetting, { said: (t: TFunction) => string; anchor: string }> = {
+  discussionMails: { said: (t) => t('mailStop.done.discussionMails'), anchor: 'discussion-mails' },
+  followedDiscussionMails: { said: (t) => t('mailStop.done.followedDiscussionMails'), anchor: 'discussion-mails' },
+  reportMails: { said: (t) => t('mailStop.done.reportMails'), anchor: 'report-mails' },
+  completionMails: { said: (t) => t('mailStop.done.completionMails'), anchor: 'completion-mails' },
+  volunteerCompletionMails: { said: (t) => t('mailStop.done.volunteerCompletionMails'), anchor: 'completion-mails' },
+};
+
+/**
+ * What the page's link stopped, as this history entry keeps it: only in the shape answered now (with `mails`), which an
+ * answer kept before the one stop (`{ discussionMails: false }`, `{ unsubscribed: true, project }`) is not; without it,
+ * the page is drawn as its link is now.
+ */
+function savedStop(): MailsStopped | undefined {
+  const saved = linkOutcome<Partial<MailsStopped>>();
+  return saved?.mails ? (saved as MailsStopped) : undefined;
 }
 
 /**
- * A mailed link's one-click stop, signed in or not (the token is the proof: sent without the session's, as a mailed
- * link's page asks before any guest is made). A button, not the page's opening: a mail scanner that opens links stops
- * nothing.
+ * `/unsubscribe#token=…`, the one-click stop of every mail that has one (`/stop-discussion-mails` and
+ * `/stop-completion-mails`, which mails sent before it link to, are this page too): a project's news, or the account's
+ * mails of one setting, as the token says. Signed in or not (the token is the proof: sent without the session's, as a
+ * mailed link's page asks before any guest is made). A button, not the page's opening: a mail scanner that opens links
+ * stops nothing.
  */
-function OneClickStopPage<T>({ title, lead, confirm, stop, done: said }: OneClickStop<T>) {
+export function UnsubscribePage() {
   const { t } = useTranslation();
   const token = useLinkToken();
-  const [done, setDone] = useState(linkOutcome<T>);
+  const [done, setDone] = useState(savedStop);
   const [problem, setProblem] = useState<Problem | null>(null);
   const [busy, setBusy] = useState(false);
-  useDocumentTitle(title);
-  const unsubscribe = async () => {
+  useDocumentTitle(t('mailStop.title'));
+  const stop = async () => {
     if (!token || busy) return;
     setBusy(true);
     setProblem(null);
     try {
-      const answer = await stop(token);
+      const answer = await session.anonymous.stopMails(token);
       rememberLinkOutcome(answer);
       spendLinkToken();
       setDone(answer);
@@ -45,16 +58,16 @@ function OneClickStopPage<T>({ title, lead, confirm, stop, done: said }: OneClic
   };
   return (
     <div className="page page-account" data-testid="unsubscribe">
-      <h1 tabIndex={-1}>{title}</h1>
+      <h1 tabIndex={-1}>{t('mailStop.title')}</h1>
       <ErrorAlert problem={problem ?? (!token && !done ? { detail: t('emailLinks.incomplete'), fields: [] } : null)} />
       {done ? (
-        said(done)
+        <Stopped stopped={done} />
       ) : (
         token && (
           <>
-            <p>{lead}</p>
-            <button type="button" className="button button-primary" aria-disabled={busy || undefined} onClick={() => void unsubscribe()} data-testid="unsubscribe-button">
-              {confirm}
+            <p>{t('mailStop.lead')}</p>
+            <button type="button" className="button button-primary" aria-disabled={busy || undefined} onClick={() => void stop()} data-testid="unsubscribe-button">
+              {t('mailStop.confirm')}
             </button>
           </>
         )
@@ -63,84 +76,32 @@ function OneClickStopPage<T>({ title, lead, confirm, stop, done: said }: OneClic
   );
 }
 
-/** `/unsubscribe#token=…`, the link of every news mail: one click ends the subscription it names. */
-export function UnsubscribePage() {
+/** What stopped, and where to turn it on again: the project's page for its news, else the setting's section of the account page. */
+function Stopped({ stopped }: { stopped: MailsStopped }) {
   const { t } = useTranslation();
-  return (
-    <OneClickStopPage<NewsUnsubscribed>
-      title={t('news.unsubscribe.title')}
-      lead={t('news.unsubscribe.lead')}
-      confirm={t('news.unsubscribe.confirm')}
-      stop={(token) => session.anonymous.unsubscribeFromNews(token)}
-      done={(done) => (
-        <>
-          <p role="status" data-testid="unsubscribe-done">
-            {done.project ? t('news.unsubscribe.done', { project: done.project.title }) : t('news.unsubscribe.doneGone')}
-          </p>
-          {done.project && (
-            <p>
-              <Link to={projectPath(done.project.slug)}>{t('news.unsubscribe.toProject')}</Link>
-            </p>
-          )}
-        </>
-      )}
-    />
-  );
-}
-
-/**
- * `/stop-discussion-mails#token=…`, the link of every discussion and report mail: one click stops those of replies and
- * mentions, or, from a mail of a discussion followed, those of the discussions followed, or, from a report mail, those
- * of reports (the token says which).
- */
-export function StopDiscussionMailsPage() {
-  const { t } = useTranslation();
-  return (
-    <OneClickStopPage
-      title={t('account.settings.discussionMails.stop.title')}
-      lead={t('account.settings.discussionMails.stop.lead')}
-      confirm={t('account.settings.discussionMails.stop.confirm')}
-      stop={(token) => session.anonymous.stopDiscussionMails(token)}
-      done={(stopped) => (
-        <>
-          <p role="status" data-testid="unsubscribe-done">
-            {'reportMails' in stopped
-              ? t('account.settings.discussionMails.stop.reportsDone')
-              : 'followedDiscussionMails' in stopped
-                ? t('account.settings.discussionMails.stop.followedDone')
-                : t('account.settings.discussionMails.stop.done')}
-          </p>
+  if (stopped.mails === 'news') {
+    return (
+      <>
+        <p role="status" data-testid="unsubscribe-done">
+          {stopped.project ? t('mailStop.done.news', { project: stopped.project.title }) : t('mailStop.done.newsGone')}
+        </p>
+        {stopped.project && (
           <p>
-            <Link to={`${ACCOUNT}#${'reportMails' in stopped ? 'report-mails' : 'discussion-mails'}`}>{t('account.settings.discussionMails.stop.toAccount')}</Link>
+            <Link to={projectPath(stopped.project.slug)}>{t('mailStop.toProject')}</Link>
           </p>
-        </>
-      )}
-    />
-  );
-}
-
-/**
- * `/stop-completion-mails#token=…`, the link of every mail of a completed workflow: one click stops those to a
- * project's researcher, or, from a volunteer's, those of the workflows they classified in (the token says which).
- */
-export function StopCompletionMailsPage() {
-  const { t } = useTranslation();
+        )}
+      </>
+    );
+  }
+  const setting = SETTINGS_STOPPED[stopped.mails];
   return (
-    <OneClickStopPage
-      title={t('account.settings.completionMails.stop.title')}
-      lead={t('account.settings.completionMails.stop.lead')}
-      confirm={t('account.settings.completionMails.stop.confirm')}
-      stop={(token) => session.anonymous.stopCompletionMails(token)}
-      done={(stopped) => (
-        <>
-          <p role="status" data-testid="unsubscribe-done">
-            {'completionMails' in stopped ? t('account.settings.completionMails.stop.done') : t('account.settings.completionMails.stop.volunteerDone')}
-          </p>
-          <p>
-            <Link to={`${ACCOUNT}#completion-mails`}>{t('account.settings.discussionMails.stop.toAccount')}</Link>
-          </p>
-        </>
-      )}
-    />
+    <>
+      <p role="status" data-testid="unsubscribe-done">
+        {setting.said(t)}
+      </p>
+      <p>
+        <Link to={`${ACCOUNT}#${setting.anchor}`}>{t('mailStop.toAccount')}</Link>
+      </p>
+    </>
   );
 }

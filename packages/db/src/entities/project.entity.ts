@@ -61,6 +61,7 @@ export class ProjectFormerSlug {
 @Entity('project_members')
 export class ProjectMember {
   @PrimaryColumn('uuid') projectId!: string;
+  @Index('project_members_user_idx')
   @PrimaryColumn('uuid') userId!: string;
   @Column({ type: 'varchar', length: 16 }) role!: ProjectRole;
   /** When it was last mailed of the project's reports (null: never): not again within the hour. */

@@ -62,7 +62,7 @@ export interface ReportsMail {
   reportsPages: string[];
   /** The account's settings, where the mails are turned off. */
   settingsPage: string;
-  /** The one-click stop of these mails (`NewsLinks.stopMails`). */
+  /** The one-click stop of these mails (`UnsubscribeLinks.link`). */
   unsubscribeLink: string;
 }
 
