@@ -1546,6 +1546,27 @@ export const excludedVolunteerListSchema = z.strictObject({
 });
 export const exclusionLiftedSchema = z.strictObject({ lifted: id });
 
+/**
+ * A project's About pages (Zooniverse's Research, The Team, Results, Education and FAQ), in the order they are shown:
+ * each Markdown its owner and collaborators write, shown as a tab of the project's About once it has content.
+ */
+export const ABOUT_PAGE_KINDS = ['research', 'team', 'results', 'education', 'faq'] as const;
+export const aboutPageKindSchema = z.enum(ABOUT_PAGE_KINDS);
+/** What an About page may hold, as the API checks it and the lab's form limits it: Markdown, as long as a description. */
+export const ABOUT_PAGE_LIMITS = { contentLength: 20_000 } as const;
+/** One About page of a project. */
+export const aboutPageSchema = z.strictObject({
+  kind: aboutPageKindSchema,
+  content: z.string().meta({ description: 'Markdown, as the project’s other texts' }),
+  updatedAt: time,
+});
+/** A project's About pages with content, in `ABOUT_PAGE_KINDS` order (an empty page is not there). */
+export const aboutPagesSchema = z.strictObject({
+  projectId: id,
+  language: z.string().meta({ description: 'The project’s `language` (BCP 47), the language its pages are written in, which the classifier marks them with (`lang`)' }),
+  pages: z.array(aboutPageSchema).meta({ description: 'The pages with content, in a fixed order: research, team, results, education, faq; none when the project has none' }),
+});
+
 /** What a news item may hold, as the API checks it and the lab's form limits it: a title on one line, a body in Markdown. */
 export const NEWS_LIMITS = { titleLength: 200, bodyLength: 20_000 } as const;
 /** An item of a project's news (what its researchers tell its volunteers), as anyone who may see the project reads it. */

@@ -11,13 +11,13 @@ import { ReadableSets, useReadableSets } from '../components/ReadableSets';
 import { LatestNews } from '../components/ProjectNews';
 import { MarkdownView, loadMarkdown } from '../components/MarkdownView';
 import { useClient } from '../lib/clientContext';
-import { Link, discussionsPath, labProjectPath, projectPath, replacePath, statsPath } from '../lib/router';
+import { Link, aboutPath, discussionsPath, labProjectPath, projectPath, replacePath, statsPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { researchersWords, ResearchersLanguage } from '../lib/textLanguage';
 
 /**
- * A project's own page (`/projects/:slug`, the address researchers share): its whole description (Markdown), its field guide,
+ * A project's own page (`/projects/:slug`, the address researchers share): its whole description (Markdown), the way to its About pages, its field guide,
  * the workflows a volunteer can join now, the sets that read as a document when it publishes its results, its latest news (and getting it by email); for one of its reviewers, the way to the transcriptions they check.
  */
 export function ProjectPage({ projectSlug }: { projectSlug: string }) {
@@ -61,6 +61,7 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
                   <MarkdownView text={project.description} firstLevel={2} />
                 </div>
               )}
+              <AboutLink project={project} />
               {fieldGuide && (
                 <>
                   <p>
@@ -103,5 +104,20 @@ function WorkflowsAndReading({ project }: { project: ProjectView }) {
       <ProjectWorkflows project={project} progress readable={readable} />
       <ReadableSets project={project} sets={readable} />
     </>
+  );
+}
+
+/** The way to the project's About pages, once it has one with content (none while they load, or if they cannot). */
+function AboutLink({ project }: { project: ProjectView }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { data } = useLoaded(() => client.aboutPages(project.id), [client, project.id]);
+  if (!data?.pages.length) return null;
+  return (
+    <p className="project-about">
+      <Link to={aboutPath(project.slug)} data-testid="project-about-link">
+        {t('project.about')}
+      </Link>
+    </p>
   );
 }
