@@ -100,7 +100,8 @@ function AboutTabs({ pages, kind, language, projectSlug }: { pages: AboutPage[];
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`about-panel-${selected.kind}`} aria-labelledby={`about-tab-${selected.kind}`} tabIndex={0} className="about-panel" data-testid="about-panel" {...researchersWords(language)}>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the ARIA tabs pattern: Tab from the tab goes into its panel, which may hold no link to take the focus */}
+      <div role="tabpanel" id={`about-panel-${selected.kind}`} aria-labelledby={`about-tab-${selected.kind}`} tabIndex={0} className="about-panel" {...researchersWords(language)}>
         <MarkdownView text={selected.content} firstLevel={2} />
       </div>
     </>
