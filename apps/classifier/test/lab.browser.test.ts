@@ -13,7 +13,8 @@ import { PIXEL, checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, ser
  * creates a project by keyboard, uploads a CSV (a bad one's rows named first), creates a workflow, sees a bad
  * definition's pointer and then a good save's version and warning, links the set, activates the workflow, and
  * downloads its consensus through a working link; an owner invites a colleague, who accepts, then changes their role
- * and removes them; a researcher retires subjects, returns one to volunteers and sets a priority. What the lab did is
+ * and removes them; a researcher retires subjects, returns one to volunteers and sets a priority; an owner writes the
+ * project's About pages, which a volunteer reads as tabs by keyboard. What the lab did is
  * read back through the API (and, for what it cannot show, Postgres).
  */
 
