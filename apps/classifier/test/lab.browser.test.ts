@@ -186,13 +186,13 @@ describe('classifier in a browser: the researcher lab', () => {
     const project = await suite.stack.anonymous.withToken(account.token).createProject({ title: 'Lettres de 1871', status: 'live', language: 'fr' });
     const lab = await signedInPage(suite, account);
     await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
-    const research = lab.page.getByLabel('Text of the Research page', { exact: true });
+    const research = lab.page.getByLabel('Text of the “Research” page', { exact: true });
     await research.fill('## Pourquoi ?\n\nDes lettres de la [Commune](https://example.org/commune).');
     const hint = await research.getAttribute('aria-describedby');
     expect(await lab.page.locator(`#${hint}`).textContent()).toContain('72 of 20,000 characters');
     await submitByKeyboard(lab.page, 'form[aria-labelledby="lab-about-research-heading"] button[type="submit"]');
-    await waitToSee(lab.page.getByTestId('lab-about-research-result').getByText('Saved: the Research page is shown'));
-    await lab.page.getByLabel('Text of the FAQ page', { exact: true }).fill('Qui peut aider ? *Tout le monde.*');
+    await waitToSee(lab.page.getByTestId('lab-about-research-result').getByText('Saved: “Research” is shown'));
+    await lab.page.getByLabel('Text of the “FAQ” page', { exact: true }).fill('Qui peut aider ? *Tout le monde.*');
     await submitByKeyboard(lab.page, 'form[aria-labelledby="lab-about-faq-heading"] button[type="submit"]');
     await waitToSee(lab.page.getByTestId('lab-about-faq-result'));
     expect((await suite.stack.anonymous.aboutPages(project.id)).pages.map((page) => page.kind)).toEqual(['research', 'faq']);
@@ -210,6 +210,7 @@ describe('classifier in a browser: the researcher lab', () => {
     await tabTo(page, '[role="tab"]');
     const selected = () => page.evaluate(() => [document.activeElement?.textContent, document.activeElement?.getAttribute('aria-selected'), window.location.pathname]);
     expect(await selected()).toEqual(['Research', 'true', `/projects/${project.slug}/about`]);
+    await until(async () => (await page.title()) === 'Research – About Lettres de 1871 · Chorus', 'the chosen tab in the title', 5_000);
     const panel = page.getByRole('tabpanel');
     expect(await panel.getByRole('heading', { level: 2 }).textContent()).toBe('Pourquoi ?');
     expect(await panel.getAttribute('lang')).toBe('fr');
@@ -219,7 +220,16 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(await selected()).toEqual(['FAQ', 'true', `/projects/${project.slug}/about/faq`]);
     expect(await panel.textContent()).toBe('Qui peut aider ? Tout le monde.');
     expect(await panel.getAttribute('aria-labelledby')).toBe('about-tab-faq');
+    await until(async () => (await page.title()) === 'FAQ – About Lettres de 1871 · Chorus', 'the chosen tab in the title', 5_000);
     await page.keyboard.press('ArrowRight');
+    expect(await selected()).toEqual(['Research', 'true', `/projects/${project.slug}/about/research`]);
+    await page.keyboard.press('ArrowLeft');
+    expect(await selected()).toEqual(['FAQ', 'true', `/projects/${project.slug}/about/faq`]);
+    await page.keyboard.press('ArrowLeft');
+    expect(await selected()).toEqual(['Research', 'true', `/projects/${project.slug}/about/research`]);
+    await page.keyboard.press('End');
+    expect(await selected()).toEqual(['FAQ', 'true', `/projects/${project.slug}/about/faq`]);
+    await page.keyboard.press('Home');
     expect(await selected()).toEqual(['Research', 'true', `/projects/${project.slug}/about/research`]);
     await page.keyboard.press('End');
     expect(await selected()).toEqual(['FAQ', 'true', `/projects/${project.slug}/about/faq`]);
@@ -232,6 +242,12 @@ describe('classifier in a browser: the researcher lab', () => {
     await page.reload();
     await waitToSee(page.getByRole('tab', { name: 'FAQ', selected: true }));
     expect(await page.getByRole('tabpanel').textContent()).toBe('Qui peut aider ? Tout le monde.');
+    // An address naming a page without content (or none at all) shows the first, at its own address.
+    for (const kind of ['team', 'nonsense']) {
+      await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/about/${kind}`);
+      await waitToSee(page.getByRole('tab', { name: 'Research', selected: true }));
+      await until(async () => (await page.evaluate(() => window.location.pathname)) === `/projects/${project.slug}/about/research`, `/about/${kind} to be replaced by the shown tab's address`, 5_000);
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

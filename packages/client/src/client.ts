@@ -629,7 +629,6 @@ export class ChorusClient {
   skills(workflowId: string) {
     return this.call<WorkflowSkills>('GET', `/workflows/${workflowId}/skills`);
   }
-  /** A project's news, newest first (pass a page's `next` as `after` for the one after). */
   /** The project's About pages with content, in their fixed order (anyone who may see the project). */
   aboutPages(projectId: string) {
     return this.call<AboutPages>('GET', `/projects/${projectId}/pages`);
@@ -638,6 +637,7 @@ export class ChorusClient {
   setAboutPage(projectId: string, kind: AboutPageKind, content: string) {
     return this.call<AboutPages>('PUT', `/projects/${projectId}/pages/${encodeURIComponent(kind)}`, { content });
   }
+  /** A project's news, newest first (pass a page's `next` as `after` for the one after). */
   projectNews(projectId: string, query: { limit?: number; after?: string } = {}) {
     return this.call<ProjectNewsPage>('GET', `/projects/${projectId}/news?${queryString(query)}`);
   }

@@ -1,4 +1,4 @@
-import { ABOUT_PAGE_KINDS, ABOUT_PAGE_LIMITS, type AboutPageKind, aboutPagesSchema } from '@chorus/client';
+import { ABOUT_PAGE_KINDS, MARKDOWN_LENGTH, type AboutPageKind, aboutPagesSchema } from '@chorus/client';
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
@@ -31,7 +31,7 @@ export class AboutPagesController {
   @AccessFirst(PROJECT_ADMINISTRATORS)
   @ApiOperation({
     summary: 'Writes one of a project’s About pages; empty content removes it (its owner and collaborators).',
-    description: `Body: \`{ content }\`, Markdown of at most ${ABOUT_PAGE_LIMITS.contentLength.toLocaleString('en')} characters (422 at \`/content\` otherwise); empty, or only spaces, removes the page. Answers the project’s pages as they now are. A kind other than ${KINDS}: 404 at \`/params/kind\`. Anyone else gets 403 (404 when the project is not public to them, as a draft is).`,
+    description: `Body: \`{ content }\`, Markdown of at most ${MARKDOWN_LENGTH.toLocaleString('en')} characters (422 at \`/content\` otherwise); empty, or only spaces, removes the page. Answers the project’s pages as they now are. A kind other than ${KINDS}: 404 at \`/params/kind\`. Anyone else gets 403 (404 when the project is not public to them, as a draft is).`,
   })
   @ApiParam({ name: 'kind', enum: ABOUT_PAGE_KINDS, description: 'Which page' })
   @ApiZodBody(aboutPageInputSchema, 'The page’s Markdown ("" removes it)')

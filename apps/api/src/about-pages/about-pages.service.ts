@@ -1,14 +1,11 @@
-import { ABOUT_PAGE_KINDS, type AboutPageKind, type AboutPages } from '@chorus/client';
+import type { AboutPageKind, AboutPages } from '@chorus/client';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProjectAccess } from '../projects/project-access';
+import { aboutPageRows } from './about-pages-sql';
 import type { AboutPageInput } from './dto/about-page.dto';
-
-/** A project's pages ($1) with content, in `ABOUT_PAGE_KINDS` order. */
-const PAGES = `SELECT kind, content, updated_at AS "updatedAt" FROM project_about_pages WHERE project_id = $1
-  ORDER BY array_position($2::text[], kind::text)`;
 
 /**
  * A project's About pages (research, team, results, education, faq): Markdown its owner and collaborators write,
@@ -42,7 +39,7 @@ export class AboutPagesService {
   }
 
   private async pagesOf(projectId: string, language: string): Promise<AboutPages> {
-    const rows = await this.db.query<{ kind: AboutPageKind; content: string; updatedAt: Date }[]>(PAGES, [projectId, ABOUT_PAGE_KINDS]);
+    const rows = await aboutPageRows<{ kind: AboutPageKind; content: string; updatedAt: Date }>(this.db, projectId, 'kind, content, updated_at AS "updatedAt"');
     return { projectId, language, pages: rows.map((row) => ({ ...row, updatedAt: row.updatedAt.toISOString() })) };
   }
 }

@@ -24,14 +24,23 @@ export function ProjectAboutPage({ projectSlug, kind }: { projectSlug: string; k
     return { project, about: await client.aboutPages(project.id) };
   }, [client, projectSlug]);
   const project = data?.project;
-  useDocumentTitle(project ? t('about.documentTitle', { project: project.title }) : t('about.title'));
+  const shown = data ? shownPage(data.about.pages, kind) : undefined;
+  useDocumentTitle(documentTitle());
   useEffect(() => {
     loadMarkdown().catch(() => undefined);
   }, []);
-  // An address from before the researchers changed the project's slug: show the one it has now.
+  // An address from before the researchers changed the project's slug, or naming a page it does not have (unknown, or
+  // empty): show the address of what is shown.
   useEffect(() => {
-    if (project && project.slug !== projectSlug) replacePath(aboutPath(project.slug, kind ?? undefined));
-  }, [project, projectSlug, kind]);
+    if (!project) return;
+    const named = kind === null ? null : (shown?.kind ?? null);
+    if (project.slug !== projectSlug || named !== kind) replacePath(aboutPath(project.slug, named ?? undefined));
+  }, [project, projectSlug, kind, shown]);
+  function documentTitle(): string {
+    if (!project) return t('about.title');
+    if (!shown) return t('about.documentTitle', { project: project.title });
+    return t('about.tabTitle', { page: t(`about.kind.${shown.kind}`), project: project.title });
+  }
   if (missing) return <NothingHere testId="project-not-found" title={t('project.notFoundTitle')} body={t('project.notFound')} />;
   return (
     <div className="page page-about" data-testid="about-page">
@@ -42,8 +51,8 @@ export function ProjectAboutPage({ projectSlug, kind }: { projectSlug: string; k
             <h1 tabIndex={-1}>
               <Trans i18nKey="about.heading" values={{ project: project.title }} components={{ project: <span {...researchersWords(project.language)} /> }} />
             </h1>
-            {about.pages.length ? (
-              <AboutTabs pages={about.pages} kind={kind} language={about.language} projectSlug={project.slug} />
+            {shown ? (
+              <AboutTabs pages={about.pages} selected={shown} language={about.language} projectSlug={project.slug} />
             ) : (
               <p>
                 {t('about.none')} <Link to={projectPath(project.slug)}>{t('about.toProject')}</Link>
@@ -56,6 +65,11 @@ export function ProjectAboutPage({ projectSlug, kind }: { projectSlug: string; k
   );
 }
 
+/** The page the address's `kind` names, else (none named, or one without content) the first; none if it has none. */
+function shownPage(pages: AboutPage[], kind: string | null): AboutPage | undefined {
+  return pages.find((page) => page.kind === kind) ?? pages[0];
+}
+
 /** The next tab a key moves to, from tab `at` of `count` (round at either end), if it is one of the tabs' keys. */
 function movedTo(key: string, at: number, count: number): number | null {
   if (key === 'ArrowRight') return (at + 1) % count;
@@ -66,10 +80,9 @@ function movedTo(key: string, at: number, count: number): number | null {
 }
 
 /** The pages as tabs, each selected as it takes focus; the panel shows the selected one's Markdown in the project's language. */
-function AboutTabs({ pages, kind, language, projectSlug }: { pages: AboutPage[]; kind: string | null; language: string; projectSlug: string }) {
+function AboutTabs({ pages, selected, language, projectSlug }: { pages: AboutPage[]; selected: AboutPage; language: string; projectSlug: string }) {
   const { t } = useTranslation();
   const tabs = useRef<Partial<Record<AboutPageKind, HTMLButtonElement | null>>>({});
-  const selected = pages.find((page) => page.kind === kind) ?? pages[0]!;
   const select = (page: AboutPage) => replacePath(aboutPath(projectSlug, page.kind));
   const onKeyDown = (event: KeyboardEvent<HTMLButtonElement>) => {
     const next = movedTo(event.key, pages.indexOf(selected), pages.length);

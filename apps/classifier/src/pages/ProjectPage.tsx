@@ -61,7 +61,13 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
                   <MarkdownView text={project.description} firstLevel={2} />
                 </div>
               )}
-              <AboutLink project={project} />
+              {project.aboutPages.length > 0 && (
+                <p className="project-about">
+                  <Link to={aboutPath(project.slug)} data-testid="project-about-link">
+                    {t('project.about')}
+                  </Link>
+                </p>
+              )}
               {fieldGuide && (
                 <>
                   <p>
@@ -104,20 +110,5 @@ function WorkflowsAndReading({ project }: { project: ProjectView }) {
       <ProjectWorkflows project={project} progress readable={readable} />
       <ReadableSets project={project} sets={readable} />
     </>
-  );
-}
-
-/** The way to the project's About pages, once it has one with content (none while they load, or if they cannot). */
-function AboutLink({ project }: { project: ProjectView }) {
-  const { t } = useTranslation();
-  const client = useClient();
-  const { data } = useLoaded(() => client.aboutPages(project.id), [client, project.id]);
-  if (!data?.pages.length) return null;
-  return (
-    <p className="project-about">
-      <Link to={aboutPath(project.slug)} data-testid="project-about-link">
-        {t('project.about')}
-      </Link>
-    </p>
   );
 }

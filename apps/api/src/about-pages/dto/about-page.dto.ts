@@ -1,11 +1,11 @@
-import { ABOUT_PAGE_KINDS, ABOUT_PAGE_LIMITS, type AboutPageKind } from '@chorus/client';
+import { ABOUT_PAGE_KINDS, MARKDOWN_LENGTH, type AboutPageKind } from '@chorus/client';
 import type { PipeTransform } from '@nestjs/common';
 import { z } from 'zod';
 import { ProblemException } from '../../common/problem';
 
 /** An About page as its administrators write it: Markdown; empty (or only spaces) removes the page. */
 export const aboutPageInputSchema = z.strictObject({
-  content: z.string('write the page in Markdown, or send "" to remove it').max(ABOUT_PAGE_LIMITS.contentLength),
+  content: z.string('write the page in Markdown, or send "" to remove it').max(MARKDOWN_LENGTH),
 });
 export type AboutPageInput = z.infer<typeof aboutPageInputSchema>;
 

@@ -1,4 +1,4 @@
-import { ABOUT_PAGE_KINDS, ABOUT_PAGE_LIMITS, type AboutPageKind, type AboutPages, type ProjectView } from '@chorus/client';
+import { ABOUT_PAGE_KINDS, MARKDOWN_LENGTH, type AboutPageKind, type AboutPages, type ProjectView } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -71,8 +71,8 @@ function AboutPageForm({ projectId, kind, content, onSaved }: { projectId: strin
       <TextAreaField
         id={id}
         label={t('lab.about.content', { page: t(`about.kind.${kind}`) })}
-        hint={t('lab.about.contentHint', { length: form.values.content.length, limit: ABOUT_PAGE_LIMITS.contentLength })}
-        maxLength={ABOUT_PAGE_LIMITS.contentLength}
+        hint={t('lab.about.contentHint', { length: form.values.content.length, limit: MARKDOWN_LENGTH })}
+        maxLength={MARKDOWN_LENGTH}
         rows={6}
         {...form.field('content')}
       />
