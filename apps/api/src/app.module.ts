@@ -21,6 +21,7 @@ import { MembersModule } from './members/members.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProjectsModule } from './projects/projects.module';
 import { ProjectNewsModule } from './project-news/project-news.module';
+import { AboutPagesModule } from './about-pages/about-pages.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { ReaggregationModule } from './reaggregation/reaggregation.module';
 import { RetirementModule } from './retirement/retirement.module';
@@ -70,6 +71,7 @@ export class AppModule {
         SubjectReportsModule,
         DiscussionsModule,
         ProjectNewsModule,
+        AboutPagesModule,
         WebhooksModule,
         CommentReportsModule,
         NotificationsModule,

@@ -1,4 +1,5 @@
 import {
+  aboutPagesSchema,
   accountWorkflowSchema,
   discussionFollowSchema,
   subjectDiscussionSchema,
@@ -121,6 +122,8 @@ describe('the API answers as its OpenAPI document says', () => {
     documented(projectNewsSchema, await call('GET', `/projects/${project.id}/news/${news.id}`, undefined), 200);
     documented(projectNewsPageSchema, await call('GET', `/projects/${project.id}/news`, undefined), 200);
     documented(problemSchema, await call('POST', `/projects/${project.id}/news`, token, { title: 'Again', body: 'B', mail: true }), 429);
+    documented(aboutPagesSchema, await call('PUT', `/projects/${project.id}/pages/research`, token, { content: 'Why *we* read them.' }), 200);
+    expect(documented(aboutPagesSchema, await call('GET', `/projects/${project.id}/pages`, undefined), 200).pages).toHaveLength(1);
     const newsMail = await stack.inbox.take(colleague.user.email!, /Welcome/);
     documented(mailsStoppedSchema, await call('POST', `/unsubscriptions?token=${stack.inbox.linkToken(newsMail)}`, undefined), 200);
     documented(newsSubscriptionSchema, await call('DELETE', `/projects/${project.id}/news-subscription`, colleague.token), 200);

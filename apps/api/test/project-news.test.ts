@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MARKDOWN_LENGTH } from '@chorus/client';
 import { newAccount, newMember, type TestAccount } from '../../../test/support/accounts';
 import type { ReceivedMail } from '../../../test/support/inbox';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -9,7 +10,8 @@ import { mailStop, refusal } from '../../../test/support/requests';
  * A project's news: its researchers post, edit and delete items, which anyone who may see the project reads; volunteers
  * ask for the news by mail (off by default), and an item posted with `mail` records its recipients in the post's own
  * transaction, each mailed later, in their language, with a one-click unsubscription, if they still want it; a project mails
- * at most once a day, and a replay of the post neither posts nor mails again.
+ * at most once a day, and a replay of the post neither posts nor mails again. Its About pages (research, team, results,
+ * education, faq), Markdown its owner and collaborators write, are read as its news is.
  */
 let stack: Stack;
 
@@ -112,6 +114,72 @@ describe('a project’s news', () => {
     await refusal(stack.client.newsItem(projectId, posted.id), { status: 404 });
     await refusal(stack.client.deleteNews(projectId, posted.id), { status: 404 });
     expect(newsMailsTo(subscriber.email)).toHaveLength(1);
+  });
+});
+
+describe('a project’s About pages', () => {
+  it('are written by its owner and collaborators, and read with content only, in a fixed order and the project’s language, by anyone who may see it, paused or finished too', async () => {
+    const { id: projectId } = await stack.client.createProject({ title: `About ${randomUUID().slice(0, 8)}`, status: 'live', language: 'fr' });
+    expect(await stack.anonymous.aboutPages(projectId)).toEqual({ projectId, language: 'fr', pages: [] });
+    await stack.client.setAboutPage(projectId, 'faq', '## Pourquoi ?\n\nParce que.');
+    await stack.client.setAboutPage(projectId, 'team', 'Nous sommes *trois*.');
+    const collaborator = await newMember(stack, projectId, 'collaborator', 'Collab');
+    const answered = await collaborator.client.setAboutPage(projectId, 'research', 'Des lettres de 1871.');
+    expect(answered.pages.map((page) => page.kind)).toEqual(['research', 'team', 'faq']);
+    const read = await stack.anonymous.aboutPages(projectId);
+    expect(read).toEqual(answered);
+    // The project's own view names the pages with content (for its page's link to them), the list does not.
+    expect((await stack.anonymous.getProject(projectId)).aboutPages).toEqual(['research', 'team', 'faq']);
+    expect((await stack.client.listProjects({ member: true })).projects.find((project) => project.id === projectId)).not.toHaveProperty('aboutPages');
+    expect(read.pages[2]).toEqual({ kind: 'faq', content: '## Pourquoi ?\n\nParce que.', updatedAt: expect.any(String) });
+
+    // Written again, it changes; emptied (or only spaces), it is no page.
+    await stack.client.setAboutPage(projectId, 'team', 'Nous sommes *quatre*.');
+    expect((await stack.client.setAboutPage(projectId, 'research', '  \n ')).pages.map((page) => [page.kind, page.content])).toEqual([
+      ['team', 'Nous sommes *quatre*.'],
+      ['faq', '## Pourquoi ?\n\nParce que.'],
+    ]);
+    expect((await stack.client.setAboutPage(projectId, 'research', '')).pages).toHaveLength(2);
+    expect((await stack.anonymous.getProject(projectId)).aboutPages).toEqual(['team', 'faq']);
+
+    for (const status of ['paused', 'finished'] as const) {
+      await stack.client.updateProject(projectId, { status });
+      expect((await stack.anonymous.aboutPages(projectId)).pages.map((page) => page.kind)).toEqual(['team', 'faq']);
+    }
+    const draft = (await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` })).id;
+    await stack.client.setAboutPage(draft, 'research', 'Not yet.');
+    await refusal(stack.anonymous.aboutPages(draft), { status: 404 });
+    expect((await stack.client.aboutPages(draft)).pages).toHaveLength(1);
+
+    // Taken down by the operators, a project's pages are its members' only, as a draft's.
+    await stack.db.query("UPDATE projects SET taken_down_at = now(), taken_down_reason = 'Spam' WHERE id = $1", [projectId]);
+    await refusal(stack.anonymous.aboutPages(projectId), { status: 404 });
+    await refusal((await newAccount(stack, 'Outsider')).client.aboutPages(projectId), { status: 404 });
+    expect((await collaborator.client.aboutPages(projectId)).pages.map((page) => page.kind)).toEqual(['team', 'faq']);
+  });
+
+  it('are written by its owner and collaborators only; an unknown page is 404 naming the pages, bad content 422 naming /content; nothing changes', async () => {
+    const projectId = await live('About roles');
+    await stack.client.setAboutPage(projectId, 'results', 'Found.');
+    expect((await raw('PUT', `/projects/${projectId}/pages/results`, undefined, { content: 'Mine' })).status).toBe(401);
+    await refusal((await newAccount(stack, 'Vera')).client.setAboutPage(projectId, 'results', 'Mine'), { status: 403 });
+    for (const role of ['scientist', 'moderator', 'reviewer'] as const) {
+      await refusal((await newMember(stack, projectId, role, role)).client.setAboutPage(projectId, 'results', 'Mine'), { status: 403 });
+    }
+    const draft = (await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` })).id;
+    await refusal((await newAccount(stack, 'Wanda')).client.setAboutPage(draft, 'results', 'Mine'), { status: 404 });
+    expect((await stack.client.aboutPages(draft)).pages).toEqual([]);
+    const unknown = await refusal(stack.client.setAboutPage(projectId, 'about' as 'faq', 'Text'), { status: 404, pointers: ['/params/kind'] });
+    expect(unknown.problem.detail).toContain('research, team, results, education, faq');
+    const token = stack.client.token!;
+    for (const body of [{ content: 'x'.repeat(MARKDOWN_LENGTH + 1) }, {}, { content: 7 }, { content: 'Text', kind: 'faq' }]) {
+      const answer = await raw('PUT', `/projects/${projectId}/pages/education`, token, body);
+      expect(answer.status).toBe(422);
+      expect(((await answer.json()) as { errors: { pointer: string }[] }).errors.map((error) => error.pointer)).toEqual([body.content === 'Text' ? '/kind' : '/content']);
+    }
+    expect((await stack.anonymous.aboutPages(projectId)).pages.map((page) => [page.kind, page.content])).toEqual([['results', 'Found.']]);
+    expect((await stack.client.setAboutPage(projectId, 'education', 'x'.repeat(MARKDOWN_LENGTH))).pages.map((page) => page.kind)).toEqual(['results', 'education']);
+    expect((await stack.anonymous.aboutPages(projectId)).pages.find((page) => page.kind === 'results')?.content).toBe('Found.');
   });
 });
 

@@ -9,7 +9,7 @@ import { ClientContext } from './lib/clientContext';
 import { describeError, type Problem } from './lib/errors';
 import { outbox } from './lib/outbox';
 import { OUTBOX_RETRY_MS } from './lib/sendTimes';
-import { Link, accountPath, chosenSetIn, isAccountPage, isLabRoute, matchRoute, usePath, useSearch } from './lib/router';
+import { Link, accountPath, chosenSetIn, isAccountPage, isLabRoute, matchRoute, pageOf, usePath, useSearch } from './lib/router';
 import { session } from './lib/session';
 import { CreateAccountPage, SignInPage } from './pages/AccountPages';
 import { ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage } from './pages/EmailLinkPages';
@@ -22,6 +22,7 @@ import { NotificationsPage } from './pages/NotificationsPage';
 import { ClassifyPage } from './pages/ClassifyPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectNewsPage } from './pages/ProjectNewsPage';
+import { ProjectAboutPage } from './pages/ProjectAboutPage';
 import { ProjectStatsPage } from './pages/ProjectStatsPage';
 import { ReadSetPage } from './pages/ReadSetPage';
 import { UnsubscribePage } from './pages/UnsubscribePage';
@@ -107,7 +108,8 @@ export function App() {
   // After an in-app navigation, move focus to the new page's heading, as a full page load would. The pages
   // (and so their heading) only render once the session has a token, hence the wait for it; so does the heading that
   // says the session could not start.
-  const firstPath = useRef(path);
+  const page = pageOf(path);
+  const firstPath = useRef(page);
   /** The page whose heading was last focused (or waited for): shown again, it keeps the focus it gave itself. */
   const focusedPath = useRef<string | null>(null);
   // The home page lists the public projects without a guest when none can be made (the API refuses more from one
@@ -115,16 +117,16 @@ export function App() {
   const shown = hasToken || accountPage || (failed && route.name === 'home');
   // A failure right after signing out (offline) leaves focus on "Sign in", where the button was: the alert is read out.
   useEffect(() => {
-    if (path === firstPath.current && !failed) return;
+    if (page === firstPath.current && !failed) return;
     firstPath.current = '';
     if (failed && !shown && document.activeElement?.closest('.site-header')) return;
     // The same page shown again (for the guest that follows an account whose sign-in the server ended): the focus it
     // gave itself ("You were signed out") is not taken back to its heading.
-    if (shown && !failed && path === focusedPath.current && main.current?.contains(document.activeElement)) return;
+    if (shown && !failed && page === focusedPath.current && main.current?.contains(document.activeElement)) return;
     if (!shown && !failed) return;
-    focusedPath.current = path;
+    focusedPath.current = page;
     return focusHeadingOnceShown(main.current);
-  }, [path, shown, failed]);
+  }, [page, shown, failed]);
 
   return (
     <>
@@ -154,6 +156,7 @@ export function App() {
             {route.name === 'subject' && <SubjectDiscussionPage key={`${route.projectSlug}/${route.subjectId}`} projectSlug={route.projectSlug} subjectId={route.subjectId} />}
             {route.name === 'discussions' && <ProjectDiscussionsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'news' && <ProjectNewsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
+            {route.name === 'about' && <ProjectAboutPage key={route.projectSlug} projectSlug={route.projectSlug} kind={route.kind} />}
             {route.name === 'stats' && <ProjectStatsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'read-set' && <ReadSetPage key={`${route.projectSlug}/${route.setId}?${search.get('workflowId') ?? ''}`} projectSlug={route.projectSlug} setId={route.setId} workflowId={search.get('workflowId')} />}
             {route.name === 'classify' && <ClassifyPage key={`${route.workflowId}?${chosenSet ?? ''}`} projectSlug={route.projectSlug} workflowId={route.workflowId} subjectSetId={chosenSet} />}

@@ -6,14 +6,15 @@ import type { WorkflowInput } from '@chorus/client';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, newAccount, signUp } from '../../../test/support/accounts';
 import { until } from '../../../test/support/waiting';
-import { PIXEL, checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, setShown, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee, withClockPaused } from './support/browser';
+import { PIXEL, checkScreen, launchBrowser, liveYesNoWorkflow, newcomerPage, seriousViolations, setShown, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitForTask, waitToSee, withClockPaused } from './support/browser';
 
 /**
  * The researcher lab, in a real browser against the real API and worker: a guest is sent to sign in; a researcher
  * creates a project by keyboard, uploads a CSV (a bad one's rows named first), creates a workflow, sees a bad
  * definition's pointer and then a good save's version and warning, links the set, activates the workflow, and
  * downloads its consensus through a working link; an owner invites a colleague, who accepts, then changes their role
- * and removes them; a researcher retires subjects, returns one to volunteers and sets a priority. What the lab did is
+ * and removes them; a researcher retires subjects, returns one to volunteers and sets a priority; an owner writes the
+ * project's About pages, which a volunteer reads as tabs by keyboard. What the lab did is
  * read back through the API (and, for what it cannot show, Postgres).
  */
 
@@ -176,6 +177,77 @@ describe('classifier in a browser: the researcher lab', () => {
     await submitByKeyboard(page, 'form[aria-labelledby="lab-details-heading"] button[type="submit"]');
     await until(async () => (await researcher.getProject(project.id)).imageUrl === null, 'the image taken away');
     expect((await researcher.getProject(project.id)).imageAlt).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('writes a project’s About pages in the lab, its length shown, which a volunteer reads as tabs by keyboard, each at an address of its own', async () => {
+    const account = await signUp(suite.stack, { email: `lab-about-${Date.now()}@example.org`, password: PASSWORD, displayName: 'Marie Curie' });
+    const project = await suite.stack.anonymous.withToken(account.token).createProject({ title: 'Lettres de 1871', status: 'live', language: 'fr' });
+    const lab = await signedInPage(suite, account);
+    await lab.page.goto(`${suite.stack.baseUrl}/lab/projects/${project.slug}`);
+    const research = lab.page.getByLabel('Text of the “Research” page', { exact: true });
+    await research.fill('## Pourquoi ?\n\nDes lettres de la [Commune](https://example.org/commune).');
+    const hint = await research.getAttribute('aria-describedby');
+    expect(await lab.page.locator(`#${hint}`).textContent()).toContain('72 of 20,000 characters');
+    await submitByKeyboard(lab.page, 'form[aria-labelledby="lab-about-research-heading"] button[type="submit"]');
+    await waitToSee(lab.page.getByTestId('lab-about-research-result').getByText('Saved: “Research” is shown'));
+    await lab.page.getByLabel('Text of the “FAQ” page', { exact: true }).fill('Qui peut aider ? *Tout le monde.*');
+    await submitByKeyboard(lab.page, 'form[aria-labelledby="lab-about-faq-heading"] button[type="submit"]');
+    await waitToSee(lab.page.getByTestId('lab-about-faq-result'));
+    expect((await suite.stack.anonymous.aboutPages(project.id)).pages.map((page) => page.kind)).toEqual(['research', 'faq']);
+    expect(lab.errors).toEqual([]);
+    await lab.page.close();
+
+    const { page, errors } = await newcomerPage(suite);
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await waitToSee(page.getByTestId('project-about-link'));
+    await tabTo(page, '[data-testid="project-about-link"]');
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, 'h1');
+    expect(await page.locator('h1').textContent()).toBe('About Lettres de 1871');
+    expect(await page.locator('h1 span').getAttribute('lang')).toBe('fr');
+    await tabTo(page, '[role="tab"]');
+    const selected = () => page.evaluate(() => [document.activeElement?.textContent, document.activeElement?.getAttribute('aria-selected'), window.location.pathname]);
+    expect(await selected()).toEqual(['Research', 'true', `/projects/${project.slug}/about`]);
+    await until(async () => (await page.title()) === 'Research – About Lettres de 1871 · Chorus', 'the chosen tab in the title', 5_000);
+    const panel = page.getByRole('tabpanel');
+    expect(await panel.getByRole('heading', { level: 2 }).textContent()).toBe('Pourquoi ?');
+    expect(await panel.getAttribute('lang')).toBe('fr');
+    expect(await panel.getByRole('link', { name: 'Commune' }).getAttribute('target')).toBe('_blank');
+    // ← → move between the tabs (round at the ends) and choose as they go, each at its own address; focus stays on the tab.
+    await page.keyboard.press('ArrowRight');
+    expect(await selected()).toEqual(['FAQ', 'true', `/projects/${project.slug}/about/faq`]);
+    expect(await panel.textContent()).toBe('Qui peut aider ? Tout le monde.');
+    expect(await panel.getAttribute('aria-labelledby')).toBe('about-tab-faq');
+    await until(async () => (await page.title()) === 'FAQ – About Lettres de 1871 · Chorus', 'the chosen tab in the title', 5_000);
+    await page.keyboard.press('ArrowRight');
+    expect(await selected()).toEqual(['Research', 'true', `/projects/${project.slug}/about/research`]);
+    await page.keyboard.press('ArrowLeft');
+    expect(await selected()).toEqual(['FAQ', 'true', `/projects/${project.slug}/about/faq`]);
+    await page.keyboard.press('ArrowLeft');
+    expect(await selected()).toEqual(['Research', 'true', `/projects/${project.slug}/about/research`]);
+    await page.keyboard.press('End');
+    expect(await selected()).toEqual(['FAQ', 'true', `/projects/${project.slug}/about/faq`]);
+    await page.keyboard.press('Home');
+    expect(await selected()).toEqual(['Research', 'true', `/projects/${project.slug}/about/research`]);
+    await page.keyboard.press('End');
+    expect(await selected()).toEqual(['FAQ', 'true', `/projects/${project.slug}/about/faq`]);
+    expect(await page.getByRole('tab', { name: 'Research' }).getAttribute('tabindex')).toBe('-1');
+    // The tab's Tab leads into its page, not to the other tabs.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('tabpanel');
+    expect(await seriousViolations(page)).toEqual([]);
+    // Its address opens that page.
+    await page.reload();
+    await waitToSee(page.getByRole('tab', { name: 'FAQ', selected: true }));
+    expect(await page.getByRole('tabpanel').textContent()).toBe('Qui peut aider ? Tout le monde.');
+    // An address naming a page without content (or none at all) shows the first, at its own address.
+    for (const kind of ['team', 'nonsense']) {
+      await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/about/${kind}`);
+      await waitToSee(page.getByRole('tab', { name: 'Research', selected: true }));
+      await until(async () => (await page.evaluate(() => window.location.pathname)) === `/projects/${project.slug}/about/research`, `/about/${kind} to be replaced by the shown tab's address`, 5_000);
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

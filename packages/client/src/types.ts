@@ -2,6 +2,9 @@ import type { Annotation, SubjectInput, SubjectLocation, WorkflowDefinitionInput
 import type { z } from 'zod';
 import type {
   choosableSetsSchema,
+  aboutPageKindSchema,
+  aboutPageSchema,
+  aboutPagesSchema,
   publishedResultSchema,
   publishedResultListSchema,
   publishedTextSchema,
@@ -359,6 +362,9 @@ export type ExcludedVolunteerList = z.infer<typeof excludedVolunteerListSchema>;
 export type EffectMembership = NonNullable<SubjectResultDetail['routing']>[number];
 export type RoutedIn = NonNullable<SubjectResultDetail['routedFrom']>[number];
 export type TranscriptionWord = z.infer<typeof transcriptionWordSchema>;
+export type AboutPageKind = z.infer<typeof aboutPageKindSchema>;
+export type AboutPage = z.infer<typeof aboutPageSchema>;
+export type AboutPages = z.infer<typeof aboutPagesSchema>;
 export type ProjectNews = z.infer<typeof projectNewsSchema>;
 export type ProjectNewsPage = z.infer<typeof projectNewsPageSchema>;
 export type NewsSubscription = z.infer<typeof newsSubscriptionSchema>;

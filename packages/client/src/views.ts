@@ -81,12 +81,24 @@ export const ADMINISTRATOR_ROLES: readonly z.infer<typeof projectRoleSchema>[] =
  * creator, until they hand it over.
  */
 export const GIVEN_ROLES = ['collaborator', 'scientist', 'moderator', 'reviewer'] as const satisfies readonly z.infer<typeof projectRoleSchema>[];
+/**
+ * A project's About pages (Zooniverse's Research, The Team, Results, Education and FAQ), in the order they are shown:
+ * each Markdown its owner and collaborators write, shown as a tab of the project's About once it has content.
+ */
+export const ABOUT_PAGE_KINDS = ['research', 'team', 'results', 'education', 'faq'] as const;
+export const aboutPageKindSchema = z.enum(ABOUT_PAGE_KINDS);
+/**
+ * The most characters of a Markdown text researchers write for volunteers to read on a page: a project's description,
+ * a news item's body, an About page (the parser's time grows with the square of some texts' length).
+ */
+export const MARKDOWN_LENGTH = 20_000;
 export const projectViewSchema = z.strictObject({
   id,
   slug: z.string(),
   title: z.string(),
   description: z.string().meta({ description: 'Markdown (CommonMark; raw HTML is not shown), as its researchers wrote it' }),
   fieldGuide: z.string(),
+  aboutPages: z.array(aboutPageKindSchema).meta({ description: 'Its About pages with content (GET /projects/:id/pages), in their order: research, team, results, education, faq; none when it has none' }),
   language: z.string().meta({ description: 'The language its researchers write its text in (BCP 47, `en` unless set): of its title, description, field guide, tutorial and workflows’ words, which the classifier marks with it (`lang`)' }),
   status: projectStatusSchema,
   imageUrl: z.string().nullable().meta({ description: 'Its image (https), shown on its cards and its page; null: none' }),
@@ -216,8 +228,8 @@ export const SEARCH_LIMITS = { length: 200, words: 8 } as const;
 export const searchWordsOf = (q: string) => [...new Set(q.trim().toLowerCase().split(/\s+/))];
 /** How much of a description the project list gives: a card's worth (the whole is in `GET /projects/:id`). */
 export const LISTED_DESCRIPTION_LENGTH = 300;
-/** A project as the list gives it: without its field guide, and only the opening of its description's plain text. */
-export const projectSummarySchema = projectViewSchema.omit({ fieldGuide: true }).extend({
+/** A project as the list gives it: without its field guide and About pages, and only the opening of its description's plain text. */
+export const projectSummarySchema = projectViewSchema.omit({ fieldGuide: true, aboutPages: true }).extend({
   description: z.string().meta({
     description: `Its description's plain text (the words its Markdown shows, each block on a line), at most its first ${LISTED_DESCRIPTION_LENGTH} characters, ending in "…" when cut`,
   }),
@@ -1549,8 +1561,21 @@ export const excludedVolunteerListSchema = z.strictObject({
 });
 export const exclusionLiftedSchema = z.strictObject({ lifted: id });
 
+/** One About page of a project. */
+export const aboutPageSchema = z.strictObject({
+  kind: aboutPageKindSchema,
+  content: z.string().meta({ description: 'Markdown, as the project’s other texts' }),
+  updatedAt: time,
+});
+/** A project's About pages with content, in `ABOUT_PAGE_KINDS` order (an empty page is not there). */
+export const aboutPagesSchema = z.strictObject({
+  projectId: id,
+  language: z.string().meta({ description: 'The project’s `language` (BCP 47), the language its pages are written in, which the classifier marks them with (`lang`)' }),
+  pages: z.array(aboutPageSchema).meta({ description: 'The pages with content, in a fixed order: research, team, results, education, faq; none when the project has none' }),
+});
+
 /** What a news item may hold, as the API checks it and the lab's form limits it: a title on one line, a body in Markdown. */
-export const NEWS_LIMITS = { titleLength: 200, bodyLength: 20_000 } as const;
+export const NEWS_LIMITS = { titleLength: 200, bodyLength: MARKDOWN_LENGTH } as const;
 /** An item of a project's news (what its researchers tell its volunteers), as anyone who may see the project reads it. */
 export const projectNewsSchema = z.strictObject({
   id,

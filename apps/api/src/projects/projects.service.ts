@@ -1,4 +1,4 @@
-import { MODERATION_ROLES, type ProjectLanguages, type ProjectTakeDown, searchWordsOf } from '@chorus/client';
+import { type AboutPageKind, MODERATION_ROLES, type ProjectLanguages, type ProjectTakeDown, searchWordsOf } from '@chorus/client';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Project, ProjectFormerSlug, ProjectMember, Workflow, completeWorkflows } from '@chorus/db';
@@ -17,6 +17,7 @@ import { LISTED_PROJECT_SQL, ProjectAccess, accountIdOf } from './project-access
 import { type OpenReports, openReportsSql } from '../subject-reports/open-reports-sql';
 import { handOverDemoProject } from '../demo/demo-handover';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
+import { aboutPageKinds } from '../about-pages/about-pages-sql';
 
 /**
  * A project's image goes with the words that describe it (read out in its place): an image set needs them in the same
@@ -42,8 +43,9 @@ const languageOrVarietySql = (column: string, tag: string): string => `(lower(${
 /** Why a project may not go live: a new account shows first that its email is its owner's. */
 const PUBLISHING = { pointer: '/status', message: 'a project goes live (public) only from an account whose email is verified' };
 
-export type ProjectView = Omit<Project, 'listedDescription'> & { role: ProjectMember['role'] | null; workflows: ReturnType<typeof workflowSummary>[]; openReports: OpenReports | null };
-export type ProjectSummary = Omit<ProjectView, 'fieldGuide'>;
+export type ProjectView = Omit<Project, 'listedDescription'> & { aboutPages: AboutPageKind[]; role: ProjectMember['role'] | null; workflows: ReturnType<typeof workflowSummary>[]; openReports: OpenReports | null };
+/** A project as the list gives it: neither its field guide nor its About pages (one more query for each project listed). */
+export type ProjectSummary = Omit<ProjectView, 'fieldGuide' | 'aboutPages'>;
 /** A page of the project list, and the cursor of the next (null on the last). */
 export interface ProjectPage {
   projects: ProjectSummary[];
@@ -89,7 +91,7 @@ export class ProjectsService {
       const { listedDescription: _listed, ...saved } = await manager.save(manager.create(Project, { ...input, listedDescription: listedDescriptionOf(input.description), slug, imageUrl: null, imageAlt: null, resultsPublic: false, ownerId: user.id }));
       await manager.save(manager.create(ProjectMember, { projectId: saved.id, userId: user.id, role: 'owner' }));
       await handOverDemoProject(manager, user.id);
-      const created: ProjectView = { ...saved, role: 'owner', workflows: [], openReports: { comments: 0, subjects: 0, subjectWorkflows: [] } };
+      const created: ProjectView = { ...saved, aboutPages: [], role: 'owner', workflows: [], openReports: { comments: 0, subjects: 0, subjectWorkflows: [] } };
       await this.idempotentRequests.keepAnswerIn(manager, { body: created });
       return created;
     });
@@ -176,8 +178,8 @@ export class ProjectsService {
     // A project the caller may not see is not found in the same words as none at all, whatever named it.
     if (!found) throw notFound(`Project "${idOrSlug}"`, '/params/id');
     await this.access.assertReadable(found, user, '/params/id', `Project "${idOrSlug}"`);
-    const [view] = await this.withWorkflows([found], user, true);
-    return view!;
+    const [[view], aboutPages] = await Promise.all([this.withWorkflows([found], user, true), aboutPageKinds(this.db, found.id)]);
+    return { ...view!, aboutPages };
   }
 
   private async formerlyAt(slug: string): Promise<Project | null> {
@@ -307,7 +309,7 @@ export class ProjectsService {
    * a notification of its completion leads); its members see them all. With `reportsCounted` (the lab's list, a
    * project's page), a project's moderators see its open reports too; everyone else, and every list, null.
    */
-  private async withWorkflows<Shown extends Pick<Project, 'id'>>(projects: Shown[], user: AuthUser | undefined, reportsCounted: boolean): Promise<(Shown & Omit<ProjectView, keyof Project>)[]> {
+  private async withWorkflows<Shown extends Pick<Project, 'id'>>(projects: Shown[], user: AuthUser | undefined, reportsCounted: boolean): Promise<(Shown & Omit<ProjectSummary, keyof Project>)[]> {
     if (!projects.length) return [];
     const workflows = await this.db.getRepository(Workflow).find({
       where: { projectId: In(projects.map((project) => project.id)) },

@@ -60,6 +60,7 @@ export type Route =
   | { name: 'subject'; projectSlug: string; subjectId: string }
   | { name: 'discussions'; projectSlug: string }
   | { name: 'news'; projectSlug: string }
+  | { name: 'about'; projectSlug: string; kind: string | null }
   | { name: 'stats'; projectSlug: string }
   | { name: 'read-set'; projectSlug: string; setId: string }
   | { name: 'lab' }
@@ -99,6 +100,8 @@ export function matchRoute(path: string): Route {
     if (discussions) return { name: 'discussions', projectSlug: decodeURIComponent(discussions[1]!) };
     const news = /^\/projects\/([^/]+)\/news\/?$/.exec(path);
     if (news) return { name: 'news', projectSlug: decodeURIComponent(news[1]!) };
+    const about = /^\/projects\/([^/]+)\/about(?:\/([^/]+))?\/?$/.exec(path);
+    if (about) return { name: 'about', projectSlug: decodeURIComponent(about[1]!), kind: about[2] === undefined ? null : decodeURIComponent(about[2]) };
     const stats = /^\/projects\/([^/]+)\/stats\/?$/.exec(path);
     if (stats) return { name: 'stats', projectSlug: decodeURIComponent(stats[1]!) };
     const readSet = /^\/projects\/([^/]+)\/sets\/([^/]+)\/read\/?$/.exec(path);
@@ -142,6 +145,20 @@ export function commentInAddress(): string | null {
 /** A project's news, newest first (where its news mails link). */
 export function newsPath(projectSlug: string): string {
   return `${projectPath(projectSlug)}/news`;
+}
+
+/** A project's About pages; with `kind`, the address of that page's tab. */
+export function aboutPath(projectSlug: string, kind?: string): string {
+  return `${projectPath(projectSlug)}/about${kind ? `/${encodeURIComponent(kind)}` : ''}`;
+}
+
+/**
+ * What the page of `path` is, for moving focus to its heading when it changes: an About page's tabs (their addresses
+ * linkable) are one page, whose tab keeps focus as it changes the address.
+ */
+export function pageOf(path: string): string {
+  const route = matchRoute(path);
+  return route.name === 'about' ? aboutPath(route.projectSlug) : path;
 }
 
 /** A project's classifications and volunteers per day, for anyone who may see the project. */

@@ -11,13 +11,13 @@ import { ReadableSets, useReadableSets } from '../components/ReadableSets';
 import { LatestNews } from '../components/ProjectNews';
 import { MarkdownView, loadMarkdown } from '../components/MarkdownView';
 import { useClient } from '../lib/clientContext';
-import { Link, discussionsPath, labProjectPath, projectPath, replacePath, statsPath } from '../lib/router';
+import { Link, aboutPath, discussionsPath, labProjectPath, projectPath, replacePath, statsPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { researchersWords, ResearchersLanguage } from '../lib/textLanguage';
 
 /**
- * A project's own page (`/projects/:slug`, the address researchers share): its whole description (Markdown), its field guide,
+ * A project's own page (`/projects/:slug`, the address researchers share): its whole description (Markdown), the way to its About pages, its field guide,
  * the workflows a volunteer can join now, the sets that read as a document when it publishes its results, its latest news (and getting it by email); for one of its reviewers, the way to the transcriptions they check.
  */
 export function ProjectPage({ projectSlug }: { projectSlug: string }) {
@@ -60,6 +60,13 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
                 <div className="project-description" {...researchersWords(project.language)}>
                   <MarkdownView text={project.description} firstLevel={2} />
                 </div>
+              )}
+              {project.aboutPages.length > 0 && (
+                <p className="project-about">
+                  <Link to={aboutPath(project.slug)} data-testid="project-about-link">
+                    {t('project.about')}
+                  </Link>
+                </p>
               )}
               {fieldGuide && (
                 <>

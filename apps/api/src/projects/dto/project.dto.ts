@@ -1,4 +1,4 @@
-import { projectStatusSchema } from '@chorus/client';
+import { MARKDOWN_LENGTH, projectStatusSchema } from '@chorus/client';
 import { imageDescriptionSchema, languageTagSchema, projectImageUrlSchema, singleLine } from '@chorus/tasks';
 import { z } from 'zod';
 import { asciiSlug, unicodeSlug } from '../../common/slug';
@@ -38,7 +38,7 @@ const slugSchema = z
 export const createProjectSchema = z.strictObject({
   title: singleLine(z.string().trim().min(1).max(200)),
   slug: slugSchema.optional(),
-  description: z.string().max(20_000).default(''),
+  description: z.string().max(MARKDOWN_LENGTH).default(''),
   fieldGuide: z.string().max(200_000).default(''),
   language: languageTagSchema.default('en'),
   // A project is paused or finished only after being live (`PATCH` then), since either makes it public.
@@ -50,7 +50,7 @@ export const updateProjectSchema = z.strictObject({
   title: singleLine(z.string().trim().min(1).max(200)).optional(),
   /** A new address; the old one still leads to the project until another project takes it. */
   slug: slugSchema.optional(),
-  description: z.string().max(20_000).optional(),
+  description: z.string().max(MARKDOWN_LENGTH).optional(),
   fieldGuide: z.string().max(200_000).optional(),
   language: languageTagSchema.optional(),
   status: projectStatusSchema.optional(),

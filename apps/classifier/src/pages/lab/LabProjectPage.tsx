@@ -28,6 +28,7 @@ import { ContributorsSection } from './ContributorsSection';
 import { type CommentAuthor, CommentBansSection } from './CommentBans';
 import { type CommentsAsked, DiscussionsSection } from './DiscussionsSection';
 import { NewsSection } from './NewsSection';
+import { AboutPagesSection } from './AboutPagesSection';
 import { WebhooksSection } from './WebhooksSection';
 import { ReportedCommentsSection } from './ReportedCommentsSection';
 import { whenInWords } from '../../lib/formats';
@@ -84,6 +85,7 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
             {isResearcher(project.role) ? (
               <>
                 {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <ProjectDetailsForm project={project} onSaved={reload} />}
+                {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <AboutPagesSection project={project} />}
                 <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
                 <ProjectWorkflowsSection project={project} />
                 <ActivitySection project={project} />
