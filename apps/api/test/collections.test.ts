@@ -1,4 +1,4 @@
-import { COLLECTION_LIMITS, collectedSubjectPageSchema, collectionPageSchema, collectionSchema } from '@chorus/client';
+import { COLLECTION_LIMITS, collectedSubjectPageSchema, collectionPageSchema, collectionSchema, volunteerProfileSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { refusal, sendRaw } from '../../../test/support/requests';
@@ -193,6 +193,24 @@ describe('collections', () => {
     expect((await ada.client.getCollection(last.id)).subjects).toBe(COLLECTION_LIMITS.subjects);
   });
 
+  it('count toward their cap the subjects their owner sees in them: those of a project closed to them since count no more than they show', async () => {
+    const full = await voteWorkflow(stack, 1);
+    const other = await voteWorkflow(stack, 2);
+    const ada = await collector();
+    const { id } = await ada.client.createCollection({ name: 'Full' });
+    const { rows } = await stack.db.query("INSERT INTO subjects (project_id, locations) SELECT $1, '[]' FROM generate_series(1, $2::int) RETURNING id", [full.projectId, COLLECTION_LIMITS.subjects]);
+    await stack.db.query('INSERT INTO collection_subjects (collection_id, subject_id) SELECT $1, unnest($2::uuid[])', [id, rows.map((row) => row.id)]);
+    await refusal(ada.client.addToCollection(id, other.subjectIds[0]!), { status: 409, type: 'urn:chorus:problem:collection-full' });
+
+    await stack.client.updateProject(full.projectId, { status: 'draft' });
+    expect(await ada.client.addToCollection(id, other.subjectIds[0]!)).toEqual({ added: true });
+    expect((await ada.client.getCollection(id)).subjects).toBe(1);
+    // Open again, they are shown and counted again: the collection is over its cap until some go.
+    await stack.client.updateProject(full.projectId, { status: 'live' });
+    expect((await ada.client.getCollection(id)).subjects).toBe(COLLECTION_LIMITS.subjects + 1);
+    await refusal(ada.client.addToCollection(id, other.subjectIds[1]!), { status: 409, type: 'urn:chorus:problem:collection-full' });
+  });
+
   it('keep the caps when two requests come at once: one succeeds, the other is refused', async () => {
     const { projectId } = await voteWorkflow(stack, 1);
     const ada = await collector();
@@ -232,6 +250,8 @@ describe('collections', () => {
     ['a collection that is not an id', 'GET', () => '/collections/ships', undefined, '/params/id'],
     ['a subject that is not an id', 'PUT', (id: string) => `/collections/${id}/subjects/first`, undefined, '/params/subjectId'],
     ['a page cursor that is not one', 'GET', (id: string) => `/collections/${id}/subjects?after=yesterday`, undefined, '/query/after'],
+    ['a volunteer that is not an id', 'GET', () => '/volunteers/ada', undefined, '/params/id'],
+    ['a volunteer’s collections page cursor that is not one', 'GET', () => `/volunteers/${randomUUID()}/collections?after=yesterday`, undefined, '/query/after'],
   ])('refuse %s with a problem naming the field, changing nothing', async (_name, method, path, body, pointer) => {
     const ada = await collector();
     const made = await ada.client.createCollection({ name: 'Kept' });
@@ -268,5 +288,73 @@ describe('collections', () => {
     await ada.client.addToCollection(id, subjectIds[0]!);
     await stack.db.query('DELETE FROM projects WHERE id = $1', [projectId]);
     expect((await ada.client.getCollection(id)).subjects).toBe(0);
+  });
+});
+
+describe('a volunteer’s public profile', () => {
+  const commentIdsOf = (profile: { comments: { id: string }[] }) => profile.comments.map((comment) => comment.id);
+
+  it('is shown once they turn it on: their name, the month they joined, their public collections and the comments the reader may read, linked from their comments and collections', async () => {
+    const open = await voteWorkflow(stack, 3);
+    const closed = await voteWorkflow(stack, 1);
+    const ada = await collector('Ada');
+    const member = await newMember(stack, closed.projectId, 'moderator', 'Mo');
+    const ships = await ada.client.createCollection({ name: 'Ships', public: true });
+    const maps = await ada.client.createCollection({ name: 'Maps', public: true });
+    await ada.client.createCollection({ name: 'Secret' });
+    const said = async (projectId: string, subjectId: string, body: string) => (await ada.client.postComment(subjectId, { projectId, body })).id;
+    const shown = await said(open.projectId, open.subjectIds[0]!, 'A ship!');
+    const hidden = await said(open.projectId, open.subjectIds[1]!, 'Off topic');
+    const takenDown = await said(open.projectId, open.subjectIds[2]!, 'An address');
+    const inDraft = await said(closed.projectId, closed.subjectIds[0]!, 'A draft’s');
+    const { token } = await stack.anonymous.guest();
+    const readers = [stack.anonymous, stack.anonymous.withToken(token), member.client];
+
+    // Off, as every account starts: no profile, and no link to one; its owner reads it as others would.
+    expect((await ada.client.account()).publicProfile).toBe(false);
+    for (const reader of readers) await refusal(reader.volunteerProfile(ada.id), { status: 404, pointers: ['/params/id'] });
+    await refusal(stack.anonymous.volunteerCollections(ada.id), { status: 404, pointers: ['/params/id'] });
+    expect(await ada.client.volunteerProfile(ada.id)).toMatchObject({ mine: true, shown: false, counts: { collections: 2, comments: 4 } });
+    expect((await stack.anonymous.subjectDiscussion(open.subjectIds[0]!, open.projectId)).comments[0]!.author).toEqual({ id: null, displayName: 'Ada', team: false });
+    expect((await stack.anonymous.getCollection(ships.id)).owner).toEqual({ id: null, displayName: 'Ada' });
+
+    expect((await ada.client.changeAccount({ publicProfile: true })).publicProfile).toBe(true);
+    await stack.client.hideComment(hidden, 'Off topic');
+    await stack.client.retireSubjects(open.workflowId, { subjectIds: [open.subjectIds[2]!], reason: 'A home address', takeDown: true });
+    await stack.client.updateProject(closed.projectId, { status: 'draft' });
+
+    const profile = volunteerProfileSchema.parse(await stack.anonymous.volunteerProfile(ada.id));
+    const [{ joined }] = (await stack.db.query("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM') AS joined")).rows;
+    expect(profile).toMatchObject({ id: ada.id, displayName: 'Ada', joined, mine: false, shown: true, counts: { collections: 2, comments: 1 } });
+    expect(profile.collections.collections.map((collection) => [collection.name, collection.owner.id])).toEqual([
+      ['Maps', ada.id],
+      ['Ships', ada.id],
+    ]);
+    expect(profile.comments).toEqual([
+      expect.objectContaining({ id: shown, body: 'A ship!', project: expect.objectContaining({ id: open.projectId }), discussionUrl: expect.stringContaining(`/subjects/${open.subjectIds[0]}#comment-${shown}`) }),
+    ]);
+    expect(commentIdsOf(await member.client.volunteerProfile(ada.id))).toEqual([inDraft, shown]);
+    expect([takenDown, hidden].some((id) => commentIdsOf(profile).includes(id))).toBe(false);
+    // Linked from where their name is shown.
+    expect((await stack.anonymous.subjectDiscussion(open.subjectIds[0]!, open.projectId)).comments[0]!.author.id).toBe(ada.id);
+    expect((await stack.anonymous.getCollection(ships.id)).owner.id).toBe(ada.id);
+
+    const page1 = collectionPageSchema.parse(await stack.anonymous.volunteerCollections(ada.id, { limit: 1 }));
+    expect(page1.collections.map((collection) => collection.id)).toEqual([maps.id]);
+    expect(await stack.anonymous.volunteerCollections(ada.id, { limit: 1, after: page1.next! })).toEqual({ collections: [expect.objectContaining({ id: ships.id })], next: null });
+
+    await ada.client.changeAccount({ publicProfile: false });
+    await refusal(stack.anonymous.volunteerProfile(ada.id), { status: 404, pointers: ['/params/id'] });
+    expect((await stack.anonymous.getCollection(ships.id)).owner.id).toBeNull();
+  });
+
+  it('is no guest’s, no deleted account’s and no one’s at all: the same 404', async () => {
+    const ada = await collector('Ada');
+    await ada.client.changeAccount({ publicProfile: true });
+    await stack.anonymous.volunteerProfile(ada.id);
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const guestId = (await guest.account()).id;
+    await ada.client.deleteAccount(ACCOUNT_PASSWORD);
+    for (const id of [ada.id, guestId, randomUUID()]) await refusal(stack.anonymous.volunteerProfile(id), { status: 404, pointers: ['/params/id'] });
   });
 });

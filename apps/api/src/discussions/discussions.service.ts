@@ -19,6 +19,7 @@ import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type DiscussionFollowQuery, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
+import { profileIdSql } from '../volunteers/profile-id';
 import { assertNotBanned } from './comment-bans.service';
 import { FOLLOWED_BY_COMMENTING, followsOfHiddenCommentsDroppedSql, followsOfShownCommentsSql } from './discussion-follows';
 import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, hideCommentsSql, replyShown } from './stored-comment';
@@ -27,6 +28,8 @@ export interface CommentRow extends StoredCommentRow, RepliedRow {
   project_id: string;
   /** Null for a deleted account's comment: it stays, without its name. */
   display_name: string | null;
+  /** The author's public profile (`profileIdSql`): null while they show none. */
+  profile_id: string | null;
   team: boolean;
   /** `created_at` to the microsecond, for the cursor. */
   cursor_time: string;
@@ -37,7 +40,7 @@ export interface CommentRow extends StoredCommentRow, RepliedRow {
 /** A comment with its author's name and team badge (a member of the project in a moderating role), and the comment it answers. */
 const COMMENTS = `
   SELECT c.id, c.project_id, c.subject_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason,
-         CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name,
+         CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name, ${profileIdSql('u')} AS profile_id,
          EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = c.project_id AND m.user_id = c.user_id AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})) AS team,
          ${cursorTimeSql('c.created_at')} AS cursor_time,
          ${REPLIED_SQL}, CASE WHEN ru.kind = 'deleted' THEN NULL ELSE ru.display_name END AS reply_name
@@ -419,7 +422,7 @@ function toView(row: CommentRow, { user, team }: Viewer): SubjectComment {
     id: row.id,
     projectId: row.project_id,
     subjectId: row.subject_id,
-    author: { displayName: row.display_name, team: row.team },
+    author: { id: row.profile_id, displayName: row.display_name, team: row.team },
     mine: row.user_id === accountIdOf(user),
     body: row.body,
     hashtags: row.hashtags,
