@@ -23,7 +23,7 @@ import { chooseLanguage, languageName, languageNow, restoreLanguage } from '../i
 import { useHeadingFocusedWhenAddressed } from '../lib/focus';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { ACCOUNT, COLLECTIONS, COMMENTS, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
+import { ACCOUNT, COLLECTIONS, COMMENTS, FAVOURITES, Link, navigate, projectPath, volunteerPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { type FieldErrors, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
@@ -53,6 +53,7 @@ export function AccountSettingsPage() {
           <LanguageSetting {...loaded} />
           <DisplaySection />
           <CreditsSection {...loaded} />
+          <PublicProfileSection {...loaded} />
           <DiscussionMailsSection {...loaded} />
           <ReportMailsSection {...loaded} />
           <CompletionMailsSection {...loaded} />
@@ -392,7 +393,7 @@ function CreditsForm({ creditedName, named }: { creditedName: string; named: boo
 function DiscussionMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
   return (
-    <MailSettingsSection
+    <SettingSwitchesSection
       {...loaded}
       anchor="discussion-mails"
       title={t('account.settings.discussionMails.title')}
@@ -417,6 +418,41 @@ function DiscussionMailsSection(loaded: LoadedAccount) {
   );
 }
 
+/**
+ * Whether the volunteer shows their public profile (their name, the month they joined, their public collections and
+ * their latest comments; their name then links there): off until they turn it on. Their profile's page links here
+ * (`#public-profile`) while others cannot see it.
+ */
+function PublicProfileSection(loaded: LoadedAccount) {
+  const { t } = useTranslation();
+  const { userId } = useSession();
+  return (
+    <SettingSwitchesSection
+      {...loaded}
+      anchor="public-profile"
+      title={t('account.settings.profile.title')}
+      submit={t('account.settings.profile.submit')}
+      checkboxes={[
+        {
+          setting: 'publicProfile',
+          id: 'settings-public-profile',
+          label: t('account.settings.profile.label'),
+          hint: t('account.settings.profile.hint'),
+          said: (on, t) => (on ? t('account.settings.profile.on') : t('account.settings.profile.off')),
+        },
+      ]}
+    >
+      {userId && (
+        <p>
+          <Link to={volunteerPath(userId)} data-testid="account-profile-link">
+            {t('account.settings.profile.see')}
+          </Link>
+        </p>
+      )}
+    </SettingSwitchesSection>
+  );
+}
+
 const REPORT_MAILS_ANCHOR = 'report-mails';
 
 /**
@@ -429,7 +465,7 @@ function ReportMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
   if (!loaded.account?.moderates && window.location.hash !== `#${REPORT_MAILS_ANCHOR}`) return null;
   return (
-    <MailSettingsSection
+    <SettingSwitchesSection
       {...loaded}
       anchor={REPORT_MAILS_ANCHOR}
       title={t('account.settings.reportMails.title')}
@@ -455,7 +491,7 @@ function ReportMailsSection(loaded: LoadedAccount) {
 function CompletionMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
   return (
-    <MailSettingsSection
+    <SettingSwitchesSection
       {...loaded}
       anchor="completion-mails"
       title={t('account.settings.completionMails.title')}
@@ -482,9 +518,17 @@ function CompletionMailsSection(loaded: LoadedAccount) {
 
 /**
  * A section of mail settings, at its `anchor` (the mails it stops link there, and its heading takes the focus when
- * the address names it): its title, what the account's settings failed to load with, and its `MailSettingsForm`.
+ * the address names it): its title, what the account's settings failed to load with, and its `SettingSwitchesForm`.
  */
-function MailSettingsSection({ account, problem, anchor, title, submit, checkboxes }: LoadedAccount & { anchor: string; title: string; submit: string; checkboxes: MailCheckbox[] }) {
+function SettingSwitchesSection({
+  account,
+  problem,
+  anchor,
+  title,
+  submit,
+  checkboxes,
+  children,
+}: LoadedAccount & { anchor: string; title: string; submit: string; checkboxes: SettingSwitch[]; children?: ReactNode }) {
   const heading = useHeadingFocusedWhenAddressed(`#${anchor}`);
   const headingId = `account-${anchor}-heading`;
   return (
@@ -493,17 +537,18 @@ function MailSettingsSection({ account, problem, anchor, title, submit, checkbox
         {title}
       </h2>
       <ErrorAlert problem={problem} quiet />
-      {account && <MailSettingsForm account={account} headingId={headingId} submit={submit} checkboxes={checkboxes} />}
+      {account && <SettingSwitchesForm account={account} headingId={headingId} submit={submit} checkboxes={checkboxes} />}
+      {children}
     </section>
   );
 }
 
-/** An account's setting of whether it is mailed of something (`AccountView`'s). */
-type MailSetting = 'discussionMails' | 'followedDiscussionMails' | 'reportMails' | 'completionMails' | 'volunteerCompletionMails';
+/** An account's setting that is on or off (`AccountView`'s): whether it is mailed of something, or shows its profile. */
+type SwitchSetting = 'discussionMails' | 'followedDiscussionMails' | 'reportMails' | 'completionMails' | 'volunteerCompletionMails' | 'publicProfile';
 
-/** One checkbox of a `MailSettingsForm`: its setting, its field's id and words, and what saving it on or off says. */
-interface MailCheckbox {
-  setting: MailSetting;
+/** One checkbox of a `SettingSwitchesForm`: its setting, its field's id and words, and what saving it on or off says. */
+interface SettingSwitch {
+  setting: SwitchSetting;
   id: string;
   label: string;
   hint: string;
@@ -511,10 +556,10 @@ interface MailCheckbox {
 }
 
 /** A section's mail settings, a checkbox each, saved together; the notice says what each is now. */
-function MailSettingsForm({ account, headingId, checkboxes, submit }: { account: AccountView; headingId: string; checkboxes: MailCheckbox[]; submit: string }) {
+function SettingSwitchesForm({ account, headingId, checkboxes, submit }: { account: AccountView; headingId: string; checkboxes: SettingSwitch[]; submit: string }) {
   const client = useClient();
   const settings = checkboxes.map((box) => box.setting);
-  const form = useForm(Object.fromEntries(settings.map((setting) => [setting, String(account[setting])])) as Record<MailSetting, string>, settings);
+  const form = useForm(Object.fromEntries(settings.map((setting) => [setting, String(account[setting])])) as Record<SwitchSetting, string>, settings);
   const send = form.onSubmit({
     check: () => ({}),
     send: async () => {
