@@ -173,7 +173,7 @@ export class ClassificationsService {
    */
   async mine({ workflowId, limit, after }: OwnClassificationsQuery, user: AuthUser): Promise<OwnClassificationList> {
     const [rows, counted] = await Promise.all([
-      this.db.query<OwnClassificationRow[]>(OWN_CLASSIFICATIONS, [user.id, workflowId ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1, accountIdOf(user)]),
+      this.db.query<OwnClassificationRow[]>(OWN_CLASSIFICATIONS, [user.id, workflowId ?? null, after?.time ?? null, after?.id ?? null, limit + 1, accountIdOf(user)]),
       after ? undefined : this.db.query<{ total: number }[]>(OWN_TOTAL, [user.id, workflowId ?? null]),
     ]);
     const page = rows.slice(0, limit);

@@ -137,7 +137,7 @@ export class CommentReportsService {
   async reportedComments(projectId: string, { limit, after, status }: ReportedCommentsQuery, user: AuthUser): Promise<ReportedCommentPage> {
     await this.access.requireModerator(projectId, user, '/params/id');
     const [rows, [{ total }]] = await Promise.all([
-      this.db.query<ReportedCommentRow[]>(REPORTED_COMMENTS, [projectId, status, after?.firstReportedAt ?? null, after?.commentId ?? null, limit + 1]),
+      this.db.query<ReportedCommentRow[]>(REPORTED_COMMENTS, [projectId, status, after?.time ?? null, after?.id ?? null, limit + 1]),
       this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM ${REPORTED} WHERE ${IN_STATUS}`, [projectId, status]),
     ]);
     const page = rows.slice(0, limit);

@@ -101,7 +101,7 @@ export class CommentBansService {
   /** A page of the project's comment bans, the most recent first (moderators and researchers). */
   async list(projectId: string, { limit, after }: CommentBansQuery, user: AuthUser): Promise<CommentBanPage> {
     await this.access.requireModerator(projectId, user, '/params/id');
-    const rows = await this.db.query<CommentBanRow[]>(COMMENT_BANS, [projectId, after?.bannedAt ?? null, after?.volunteerId ?? null, limit + 1]);
+    const rows = await this.db.query<CommentBanRow[]>(COMMENT_BANS, [projectId, after?.time ?? null, after?.id ?? null, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return { commentBans: page.map(toView), next: rows.length > limit && last ? commentBanCursor(last.cursor_time, last.user_id) : null };

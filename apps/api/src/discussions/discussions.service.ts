@@ -133,7 +133,7 @@ export class DiscussionsService {
     await this.access.readable(projectId, user, '/query/projectId');
     const team = await this.isTeam(projectId, user);
     const subject = subjectView(await this.subjectOf(projectId, subjectId), team);
-    const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null]);
+    const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.time ?? null, after?.id ?? null, limit + 1, accountIdOf(user) ?? null]);
     const commentBanned = !team && (await this.commentBanned(projectId, user));
     // A volunteer banned from commenting is told of no comment (the followers leave them out): they follow nothing.
     return { subject, ...this.page(rows, limit, { user, team }), commentBanned, following: !commentBanned && (await this.following(projectId, subjectId, user)) };
@@ -172,8 +172,8 @@ export class DiscussionsService {
       projectId,
       team,
       tag ?? null,
-      after?.createdAt ?? null,
-      after?.commentId ?? null,
+      after?.time ?? null,
+      after?.id ?? null,
       limit + 1,
       accountIdOf(user) ?? null,
       author ?? null,

@@ -19,7 +19,7 @@ export class OwnCommentsService {
   async mine({ limit, after }: OwnCommentsQuery, user: AuthUser): Promise<OwnCommentPage> {
     const account = accountIdOf(user);
     if (!account) return { comments: [], next: null };
-    const rows = await this.db.query<OwnCommentRow[]>(OWN_COMMENTS_PAGE, [account, after?.createdAt ?? null, after?.commentId ?? null, limit + 1]);
+    const rows = await this.db.query<OwnCommentRow[]>(OWN_COMMENTS_PAGE, [account, after?.time ?? null, after?.id ?? null, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return { comments: page.map(ownCommentView), next: rows.length > limit && last ? commentCursor(last.cursor_time, last.id) : null };

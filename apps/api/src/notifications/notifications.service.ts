@@ -241,7 +241,7 @@ export class NotificationsService {
   /** The caller's notifications, newest first, a page at a time, and how many are unread. */
   async mine({ limit, after }: NotificationsQuery, user: AuthUser): Promise<NotificationPage> {
     this.assertAccount(user);
-    const rows = await this.db.query<NotificationRow[]>(NOTIFICATIONS, [user.id, after?.createdAt ?? null, after?.notificationId ?? null, limit + 1]);
+    const rows = await this.db.query<NotificationRow[]>(NOTIFICATIONS, [user.id, after?.time ?? null, after?.id ?? null, limit + 1]);
     const [{ unread }] = await this.db.query<{ unread: number }[]>(UNREAD, [user.id]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);

@@ -90,7 +90,7 @@ export class ProjectNewsService {
 
   async list(projectId: string, { limit, after }: NewsQuery, user: AuthUser | undefined): Promise<ProjectNewsPage> {
     const forResearchers = await this.readableBy(projectId, user);
-    const rows = await this.db.query<NewsRow[]>(NEWS, [projectId, null, after?.createdAt ?? null, after?.newsId ?? null, limit + 1]);
+    const rows = await this.db.query<NewsRow[]>(NEWS, [projectId, null, after?.time ?? null, after?.id ?? null, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return { news: page.map((row) => toView(row, forResearchers)), next: rows.length > limit && last ? newsCursor(last.cursor_time, last.id) : null };

@@ -130,7 +130,7 @@ export class ProjectsService {
       .addSelect(cursorTimeSql('p.created_at'), 'cursor_time');
     const membership = 'p.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
     query.where(memberOnly ? membership : `(${LISTED_PROJECT_SQL} OR ${membership})`, { userId: accountIdOf(user) });
-    if (before) query.andWhere('(p.createdAt, p.id) < (CAST(:beforeTime AS timestamptz), CAST(:beforeId AS uuid))', { beforeTime: before.createdAt, beforeId: before.id });
+    if (before) query.andWhere('(p.createdAt, p.id) < (CAST(:beforeTime AS timestamptz), CAST(:beforeId AS uuid))', { beforeTime: before.time, beforeId: before.id });
     if (status) query.andWhere('p.status = :status', { status });
     // Tags are case-blind ("fr-ca" is "fr-CA"); a tag finds its varieties too (`fr`: `fr-CA`), as `languages` counts them.
     if (language) query.andWhere(languageOrVarietySql('p.language', ':language'), { language });

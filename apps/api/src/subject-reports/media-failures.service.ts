@@ -101,7 +101,7 @@ export class MediaFailuresService {
     await this.workflows.requireResearcher(workflowId, user);
     const [[summary], rows] = await Promise.all([
       this.db.query<{ subjects: number; failures: number; last_failed_at: Date | null }[]>(SUMMARY, [workflowId]),
-      this.db.query<FailedSubjectRow[]>(LISTED, [workflowId, after?.firstFailedAt ?? null, after?.subjectId ?? null, limit + 1]),
+      this.db.query<FailedSubjectRow[]>(LISTED, [workflowId, after?.time ?? null, after?.id ?? null, limit + 1]),
     ]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);

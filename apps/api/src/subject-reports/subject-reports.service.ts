@@ -155,7 +155,7 @@ export class SubjectReportsService {
   async reportedSubjects(workflowId: string, { limit, after, status }: ReportedSubjectsQuery, user: AuthUser): Promise<ReportedSubjectPage> {
     await this.workflows.requireModerator(workflowId, user);
     const [rows, [{ total }]] = await Promise.all([
-      this.db.query<ReportedSubjectRow[]>(REPORTED_SUBJECTS, [workflowId, status, after?.firstReportedAt ?? null, after?.subjectId ?? null, limit + 1]),
+      this.db.query<ReportedSubjectRow[]>(REPORTED_SUBJECTS, [workflowId, status, after?.time ?? null, after?.id ?? null, limit + 1]),
       this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM ${REPORTED} WHERE ${IN_STATUS}`, [workflowId, status]),
     ]);
     const page = rows.slice(0, limit);

@@ -568,7 +568,7 @@ export class SubjectResultsService {
     const reviewer = role === 'reviewer';
     const [[row], classifications, routing, routedFrom, inReach] = await Promise.all([
       this.db.query<SubjectResultRow[]>(subjectResults(byId(['st.subject_id = $2'], '1'), { result: true }), [workflowId, subjectId]),
-      this.db.query<ClassificationRow[]>(CLASSIFICATIONS, [workflowId, subjectId, after?.createdAt ?? null, after?.id ?? null, limit + 1]),
+      this.db.query<ClassificationRow[]>(CLASSIFICATIONS, [workflowId, subjectId, after?.time ?? null, after?.id ?? null, limit + 1]),
       reviewer ? [] : this.db.query<RoutingRow[]>(ROUTING, [workflowId, subjectId]),
       reviewer ? [] : this.db.query<Parameters<typeof toRoutedIn>[0][]>(ROUTED_FROM, [workflowId, subjectId]),
       reviewer ? this.db.query<unknown[]>(IN_REVIEWERS_REACH, [workflowId, subjectId, user.id]) : [true],

@@ -63,7 +63,7 @@ export class SubjectCorrectionsService {
   /** The subject's recorded corrections, newest first, a page at a time: who, when, why, and the locations before and after. */
   async history(subjectId: string, { limit, after }: LocationChangesQuery, user: AuthUser): Promise<LocationChangePage> {
     await this.requireSubjectOfResearcher(subjectId, user);
-    const rows = await this.db.query<LocationChangeRow[]>(LOCATION_CHANGES, [subjectId, after?.changedAt ?? null, after?.id ?? null, limit + 1]);
+    const rows = await this.db.query<LocationChangeRow[]>(LOCATION_CHANGES, [subjectId, after?.time ?? null, after?.id ?? null, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {

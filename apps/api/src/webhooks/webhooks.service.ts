@@ -137,7 +137,7 @@ export class WebhooksService {
 
   async deliveries(webhookId: string, { limit, after }: DeliveriesQuery, user: AuthUser): Promise<WebhookDeliveryPage> {
     await this.requireAdministrator(webhookId, user);
-    const rows = await this.db.query<DeliveryRow[]>(DELIVERIES, [webhookId, after?.createdAt ?? null, after?.deliveryId ?? null, limit + 1]);
+    const rows = await this.db.query<DeliveryRow[]>(DELIVERIES, [webhookId, after?.time ?? null, after?.id ?? null, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return { deliveries: page.map(deliveryOf), next: rows.length > limit && last ? deliveryCursor(last.cursor_time!, last.id) : null };

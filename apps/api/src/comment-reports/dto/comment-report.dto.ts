@@ -10,5 +10,5 @@ export const commentReportInputSchema = z.strictObject({
 export type CommentReportInput = z.infer<typeof commentReportInputSchema>;
 
 /** The query of `GET /projects/:id/reported-comments`: the statuses are the reported subjects' own. */
-export const reportedCommentsQuerySchema = reportedPageQuerySchema('commentId');
+export const reportedCommentsQuerySchema = reportedPageQuerySchema;
 export type ReportedCommentsQuery = z.infer<typeof reportedCommentsQuerySchema>;

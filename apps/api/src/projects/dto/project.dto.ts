@@ -2,7 +2,7 @@ import { projectStatusSchema } from '@chorus/client';
 import { imageDescriptionSchema, languageTagSchema, projectImageUrlSchema, singleLine } from '@chorus/tasks';
 import { z } from 'zod';
 import { asciiSlug, unicodeSlug } from '../../common/slug';
-import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 import { searchSchema } from '../../common/search';
 
 /** A project's id, which `/projects/:id` tells from a slug by this shape. */
@@ -82,7 +82,7 @@ export const projectCursor = (createdAt: string, projectId: string) => `${create
 const projectListFields = z.strictObject({
   member: z.enum(['true', 'false'], 'must be true (only the projects you are a member of) or false').optional(),
   limit: pageLimitSchema(500, 500),
-  before: pageCursorSchema(timeCursorPattern(), ([createdAt, id]) => ({ createdAt: createdAt!, id: id! })),
+  before: timeCursorSchema,
   search: searchSchema('the title', 'search out').optional(),
   language: languageTagSchema.optional(),
   status: z.enum(projectStatusSchema.options, 'must be live or finished (or paused or draft, which find only the projects you are a member of), or left out for all').optional(),
