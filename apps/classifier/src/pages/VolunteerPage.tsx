@@ -1,6 +1,7 @@
 import type { CollectionPage, VolunteerProfile } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { Loaded } from '../components/Loaded';
 import { MarkdownView } from '../components/MarkdownView';
 import { ShowMore } from '../components/ShowMore';
 import { i18n } from '../i18n';
@@ -29,23 +30,15 @@ export function VolunteerPage({ volunteerId }: { volunteerId: string }) {
   useDocumentTitle(profile?.displayName ?? t('profile.title'));
   return (
     <div className="page page-volunteer" data-testid="volunteer">
-      <ErrorAlert problem={problem}>
-        <button type="button" className="button button-secondary" onClick={reload}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
       {missing && (
         <>
           <h1 tabIndex={-1}>{t('profile.notFoundTitle')}</h1>
           <p data-testid="volunteer-missing">{t('profile.notFound')}</p>
         </>
       )}
-      {profile && <Profile profile={profile} />}
-      {profile === null && !problem && !missing && (
-        <p className="loading" role="status">
-          {t('profile.loading')}
-        </p>
-      )}
+      <Loaded data={profile} problem={problem} reload={reload} loading={t('profile.loading')} current={profile !== null || missing}>
+        {(profile) => <Profile profile={profile} />}
+      </Loaded>
     </div>
   );
 }
