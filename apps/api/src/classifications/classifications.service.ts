@@ -9,7 +9,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed, workflowNotOpen } from '../common/problem';
 import { cursorTimeSql, UNIQUE_VIOLATION } from '../common/sql';
 import { type SubjectRow, subjectOfRemovedProject, subjectView } from '../common/subject-view';
-import { unwrap } from '../common/zod';
+import { timeCursor, unwrap } from '../common/zod';
 import { isFavouriteSql } from '../favourites/favourite-sql';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
@@ -18,7 +18,7 @@ import { takenDownSql } from '../retirement/retired-by-sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { ClassificationWriter, PAUSED_FOR_CALLER, type Stored } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
-import { type OwnClassificationsQuery, classificationCursor } from './dto/own-classifications.dto';
+import { type OwnClassificationsQuery } from './dto/own-classifications.dto';
 import { goldFeedback } from './gold-feedback';
 
 
@@ -193,7 +193,7 @@ export class ClassificationsService {
         open: row.open,
       };
     });
-    const next = rows.length > limit && last ? classificationCursor(last.cursor_time, last.classification_id) : null;
+    const next = rows.length > limit && last ? timeCursor(last.cursor_time, last.classification_id) : null;
     return { ...(counted ? { total: counted[0]!.total } : {}), classifications, next };
   }
 

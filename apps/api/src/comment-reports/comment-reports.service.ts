@@ -10,8 +10,9 @@ import { ProjectAccess } from '../projects/project-access';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
 import { ReportMails } from '../subject-reports/report-mails';
 import { storeReportSql } from '../subject-reports/stored-report-sql';
-import { type ReportsDismissal, reportedCursor } from '../subject-reports/dto/subject-report.dto';
+import { type ReportsDismissal } from '../subject-reports/dto/subject-report.dto';
 import type { CommentReportInput, ReportedCommentsQuery } from './dto/comment-report.dto';
+import { timeCursor } from '../common/zod';
 
 interface StoredReportRow {
   id: string;
@@ -160,7 +161,7 @@ export class CommentReportsService {
         openReports: row.open_reports,
         dismissal: row.dismissal,
       })),
-      next: rows.length > limit && last ? reportedCursor(last.cursor_time, last.comment_id) : null,
+      next: rows.length > limit && last ? timeCursor(last.cursor_time, last.comment_id) : null,
     };
   }
 

@@ -8,8 +8,9 @@ import { ProblemException, validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
 import { MailOutbox } from '../mail/mail-outbox';
 import { ProjectAccess, onTeamSql } from '../projects/project-access';
-import { type CommentBanInput, type CommentBansQuery, commentBanCursor } from './dto/discussions.dto';
+import { type CommentBanInput, type CommentBansQuery } from './dto/discussions.dto';
 import { hideCommentsSql } from './stored-comment';
+import { timeCursor } from '../common/zod';
 
 interface CommentBanRow {
   user_id: string;
@@ -104,7 +105,7 @@ export class CommentBansService {
     const rows = await this.db.query<CommentBanRow[]>(COMMENT_BANS, [projectId, after?.time ?? null, after?.id ?? null, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { commentBans: page.map(toView), next: rows.length > limit && last ? commentBanCursor(last.cursor_time, last.user_id) : null };
+    return { commentBans: page.map(toView), next: rows.length > limit && last ? timeCursor(last.cursor_time, last.user_id) : null };
   }
 
   /**

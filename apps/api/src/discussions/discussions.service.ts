@@ -17,12 +17,13 @@ import type { CountedMail } from '../mail/mailer';
 import { NotificationsService } from '../notifications/notifications.service';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
-import { type CommentEdit, type CommentHiding, type CommentInput, type DiscussionFollowQuery, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
+import { type CommentEdit, type CommentHiding, type CommentInput, type DiscussionFollowQuery, type ProjectCommentsQuery, type SubjectCommentsQuery } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
 import { profileIdSql } from '../volunteers/profile-id';
 import { assertNotBanned } from './comment-bans.service';
 import { FOLLOWED_BY_COMMENTING, followsOfHiddenCommentsDroppedSql, followsOfShownCommentsSql } from './discussion-follows';
 import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, hideCommentsSql, replyShown } from './stored-comment';
+import { timeCursor } from '../common/zod';
 
 export interface CommentRow extends StoredCommentRow, RepliedRow {
   project_id: string;
@@ -300,7 +301,7 @@ export class DiscussionsService {
   private page(rows: CommentRow[], limit: number, viewer: Viewer): SubjectCommentPage {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { comments: page.map((row) => toView(row, viewer)), next: rows.length > limit && last ? commentCursor(last.cursor_time, last.id) : null };
+    return { comments: page.map((row) => toView(row, viewer)), next: rows.length > limit && last ? timeCursor(last.cursor_time, last.id) : null };
   }
 
   /**

@@ -12,7 +12,8 @@ import { discussionMail } from '../mail/mails';
 import { MailOutbox } from '../mail/mail-outbox';
 import { type CountedMail, Mailer } from '../mail/mailer';
 import { NewsLinks, type StoppedMails } from '../project-news/news-links';
-import { type NotificationsQuery, type NotificationsRead, notificationCursor } from './dto/notifications.dto';
+import { type NotificationsQuery, type NotificationsRead } from './dto/notifications.dto';
+import { timeCursor } from '../common/zod';
 
 /** What a new or edited comment says, for whom to tell of it. */
 export interface NotifiedComment {
@@ -245,7 +246,7 @@ export class NotificationsService {
     const [{ unread }] = await this.db.query<{ unread: number }[]>(UNREAD, [user.id]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { notifications: page.map(toNotification), unread: unread!, next: rows.length > limit && last ? notificationCursor(last.cursor_time, last.id) : null };
+    return { notifications: page.map(toNotification), unread: unread!, next: rows.length > limit && last ? timeCursor(last.cursor_time, last.id) : null };
   }
 
   /** Marks the caller's notifications read (those of `ids`, or all); ones read already keep when, and ids not theirs change nothing. */

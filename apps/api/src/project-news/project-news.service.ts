@@ -10,9 +10,10 @@ import { cursorTimeSql } from '../common/sql';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { MAILED_READER_SQL } from '@chorus/db';
 import { ProjectAccess } from '../projects/project-access';
-import { type NewsEdit, type NewsInput, type NewsQuery, newsCursor } from './dto/project-news.dto';
+import { type NewsEdit, type NewsInput, type NewsQuery } from './dto/project-news.dto';
 import { NewsDeliveries } from './news-deliveries';
 import { NewsLinks } from './news-links';
+import { timeCursor } from '../common/zod';
 
 /** A project mails its news at most once in this long (a post with `mail: true` sooner is refused, 429). */
 export const NEWS_MAIL_EVERY_HOURS = 24;
@@ -93,7 +94,7 @@ export class ProjectNewsService {
     const rows = await this.db.query<NewsRow[]>(NEWS, [projectId, null, after?.time ?? null, after?.id ?? null, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { news: page.map((row) => toView(row, forResearchers)), next: rows.length > limit && last ? newsCursor(last.cursor_time, last.id) : null };
+    return { news: page.map((row) => toView(row, forResearchers)), next: rows.length > limit && last ? timeCursor(last.cursor_time, last.id) : null };
   }
 
   async one(projectId: string, newsId: string, user: AuthUser | undefined): Promise<ProjectNews> {

@@ -11,12 +11,13 @@ import { listedDescriptionOf } from '../common/plain-text';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { UNIQUE_VIOLATION, containsFoldedIndexedSql, cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
-import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, projectCursor, slugify } from './dto/project.dto';
+import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, slugify } from './dto/project.dto';
 import { workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_SQL, ProjectAccess, accountIdOf } from './project-access';
 import { type OpenReports, openReportsSql } from '../subject-reports/open-reports-sql';
 import { handOverDemoProject } from '../demo/demo-handover';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
+import { timeCursor } from '../common/zod';
 
 /**
  * A project's image goes with the words that describe it (read out in its place): an image set needs them in the same
@@ -146,7 +147,7 @@ export class ProjectsService {
     const last = page.at(-1);
     const listed = page.map(({ fieldGuide: _guide, description: _whole, listedDescription, ...project }) => ({ ...project, description: listedDescription }));
     const projects = await this.withWorkflows(listed, user, memberOnly);
-    return { projects, next: entities.length > limit && last ? projectCursor(raw[limit - 1]!.cursor_time, last.id) : null };
+    return { projects, next: entities.length > limit && last ? timeCursor(raw[limit - 1]!.cursor_time, last.id) : null };
   }
 
   /**

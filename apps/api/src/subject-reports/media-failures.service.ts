@@ -8,9 +8,10 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { type MediaFailureInput, type MediaFailuresQuery, mediaFailedSubjectCursor } from './dto/media-failure.dto';
+import { type MediaFailureInput, type MediaFailuresQuery } from './dto/media-failure.dto';
 import { replacesFailure } from './media-failure-sql';
 import { subjectLocationsIn } from './subject-of-workflow';
+import { timeCursor } from '../common/zod';
 
 interface StoredFailureRow {
   subject_id: string;
@@ -119,7 +120,7 @@ export class MediaFailuresService {
         locations: row.locations,
         locationsCorrectedAt: row.corrected_at?.toISOString() ?? null,
       })),
-      next: rows.length > limit && last ? mediaFailedSubjectCursor(last.cursor_time, last.subject_id) : null,
+      next: rows.length > limit && last ? timeCursor(last.cursor_time, last.subject_id) : null,
     };
   }
 }

@@ -9,11 +9,12 @@ import { WorkflowsService } from '../workflows/workflows.service';
 import { ReporterPseudonyms } from './reporter-pseudonyms';
 import { ReportMails } from './report-mails';
 import { storeReportSql } from './stored-report-sql';
-import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportInput, reportedCursor } from './dto/subject-report.dto';
+import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportInput } from './dto/subject-report.dto';
 import { notFound } from '../common/problem';
 import { cursorTimeSql, isoTimeSql, returnedRows } from '../common/sql';
 import { subjectLocationsIn } from './subject-of-workflow';
 import { isTakenDownSql } from '../retirement/retired-by-sql';
+import { timeCursor } from '../common/zod';
 
 interface StoredReportRow {
   id: string;
@@ -177,7 +178,7 @@ export class SubjectReportsService {
         locations: row.locations,
         locationsCorrectedAt: row.locations_corrected_at?.toISOString() ?? null,
       })),
-      next: rows.length > limit && last ? reportedCursor(last.cursor_time, last.subject_id) : null,
+      next: rows.length > limit && last ? timeCursor(last.cursor_time, last.subject_id) : null,
     };
   }
 

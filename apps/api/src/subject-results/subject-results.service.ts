@@ -7,7 +7,7 @@ import { type StoredAnnotation, inNaturalOrder, isUnlinked, storedConsensusOf } 
 import { type RoutingDecision, type SubjectLocation, inEachScriptsDigits, isPrivateMetadataKey, publicMetadata } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { classificationCursor } from '../classifications/dto/own-classifications.dto';
+
 import { ProblemException } from '../common/problem';
 import { favouriteCountSql } from '../favourites/favourite-sql';
 import { WorkflowsService } from '../workflows/workflows.service';
@@ -15,6 +15,7 @@ import { type SubjectResultQuery, type SubjectResultsAfter, type SubjectResultsQ
 import { containsFoldedSql, cursorTimeSql } from '../common/sql';
 import { retiredByNameSql, retiredBySql, takenDownSql } from '../retirement/retired-by-sql';
 import { ANY_REVIEW, IN_REVIEWERS_REACH, type ReviewRow, UNREVIEWED_CONSENSUS, approvalsChanged, inReviewersReach, noSubjectFor, reviewsOf, toReview } from '../consensus-reviews/review-sql';
+import { timeCursor } from '../common/zod';
 
 /** A subject's row with its results, as both routes select it. */
 interface SubjectResultRow {
@@ -582,7 +583,7 @@ export class SubjectResultsService {
       leftWorkflow: row.left_workflow,
       consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...taskConsensusView(stored), result: stored.result, words: wordsOf(stored) }])),
       classifications: page.map((classification) => toClassification(classification, role)),
-      nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,
+      nextClassifications: classifications.length > limit && last ? timeCursor(last.cursor_time, last.id) : null,
       // Not to a reviewer: the sets' names and who took it out are the researchers' (a set of known answers, a researcher's id).
       routing: reviewer ? null : routing.map(toRoute),
       routedFrom: reviewer ? null : routedFrom.map(toRoutedIn),

@@ -8,8 +8,9 @@ import { notFound, validationFailed } from '../common/problem';
 import { cursorTimeSql, researchersTransaction, retryOnDeadlock, returnedRows } from '../common/sql';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
-import { type LocationChangesQuery, type SubjectCorrectionInput, locationChangeCursor } from './dto/subject-correction.dto';
+import { type LocationChangesQuery, type SubjectCorrectionInput } from './dto/subject-correction.dto';
 import { TAKING_SENT, WITHOUT_ALT, correctionErrors, lockWorkflowRowsOf, markLocationsChanged, recordCorrections } from './subject-locations';
+import { timeCursor } from '../common/zod';
 
 /**
  * A subject's corrections ($1), newest first, after the cursor ($2, $3), with who made each (by name too); $4: the rows
@@ -76,7 +77,7 @@ export class SubjectCorrectionsService {
         previousLocations: row.previous_locations,
         locations: row.locations,
       })),
-      next: rows.length > limit && last ? locationChangeCursor(last.cursor_time, last.id) : null,
+      next: rows.length > limit && last ? timeCursor(last.cursor_time, last.id) : null,
     };
   }
 

@@ -9,7 +9,8 @@ import { cursorTimeSql } from '../common/sql';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
-import { type DeliveriesQuery, type WebhookEdit, type WebhookInput, deliveryCursor } from './dto/webhooks.dto';
+import { type DeliveriesQuery, type WebhookEdit, type WebhookInput } from './dto/webhooks.dto';
+import { timeCursor } from '../common/zod';
 
 const VIEW = 'id, project_id AS "projectId", url, events, created_at AS "createdAt"';
 const DELIVERY = `id, event, attempts, status_code AS "statusCode", error, created_at AS "createdAt", attempted_at AS "attemptedAt",
@@ -140,7 +141,7 @@ export class WebhooksService {
     const rows = await this.db.query<DeliveryRow[]>(DELIVERIES, [webhookId, after?.time ?? null, after?.id ?? null, limit + 1]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { deliveries: page.map(deliveryOf), next: rows.length > limit && last ? deliveryCursor(last.cursor_time!, last.id) : null };
+    return { deliveries: page.map(deliveryOf), next: rows.length > limit && last ? timeCursor(last.cursor_time!, last.id) : null };
   }
 }
 

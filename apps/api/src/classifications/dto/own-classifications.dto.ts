@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
-/** A cursor from a classification's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const classificationCursor = (createdAt: string, id: string) => `${createdAt}_${id}`;
 /** The `after` of a list of classifications in time order: the `next` of the page before, as its time and id. */
 export const classificationAfterSchema = timeCursorSchema;
 

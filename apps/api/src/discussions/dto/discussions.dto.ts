@@ -44,8 +44,6 @@ export const commentBanInputSchema = z.strictObject({
 });
 export type CommentBanInput = z.infer<typeof commentBanInputSchema>;
 
-/** A cursor from a comment's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const commentCursor = (createdAt: string, commentId: string) => `${createdAt}_${commentId}`;
 const pageSchema = {
   limit: pageLimitSchema(100, 20),
   after: timeCursorSchema,
@@ -83,8 +81,6 @@ export const projectCommentsQuerySchema = z.strictObject({
 });
 export type ProjectCommentsQuery = z.infer<typeof projectCommentsQuerySchema>;
 
-/** Where a page of comment bans starts: after the ban made at this time of this volunteer (the `next` of the page before). */
-export const commentBanCursor = (bannedAt: string, volunteerId: string) => `${bannedAt}_${volunteerId}`;
 /** The query of `GET /account/comments`: the caller's comments, a page at a time. */
 export const ownCommentsQuerySchema = z.strictObject(pageSchema);
 export type OwnCommentsQuery = z.infer<typeof ownCommentsQuerySchema>;

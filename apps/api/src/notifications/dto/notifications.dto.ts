@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
-/** A cursor from a notification's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const notificationCursor = (createdAt: string, notificationId: string) => `${createdAt}_${notificationId}`;
 
 /** The query of `GET /account/notifications`. */
 export const notificationsQuerySchema = z.strictObject({

@@ -18,8 +18,6 @@ export type NewsInput = z.infer<typeof newsInputSchema>;
 export const newsEditSchema = z.strictObject({ title: titleSchema.optional(), body: bodySchema.optional() });
 export type NewsEdit = z.infer<typeof newsEditSchema>;
 
-/** A cursor from when an item was posted, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const newsCursor = (createdAt: string, newsId: string) => `${createdAt}_${newsId}`;
 
 /** The query of `GET /projects/:id/news`: newest first, a page at a time. */
 export const newsQuerySchema = z.strictObject({

@@ -69,8 +69,6 @@ export const takeDownSchema = z.strictObject({
 });
 export type TakeDownInput = z.infer<typeof takeDownSchema>;
 
-/** A cursor of the project list: when a project was made, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const projectCursor = (createdAt: string, projectId: string) => `${createdAt}_${projectId}`;
 
 /**
  * The query of `GET /projects`: `member=true` lists only the caller's projects (in any status, with their role);

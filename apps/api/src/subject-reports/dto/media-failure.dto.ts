@@ -10,8 +10,6 @@ export const mediaFailureInputSchema = z.strictObject({
 });
 export type MediaFailureInput = z.infer<typeof mediaFailureInputSchema>;
 
-/** A cursor from a subject's first counted failure, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const mediaFailedSubjectCursor = (firstFailedAt: string, subjectId: string) => `${firstFailedAt}_${subjectId}`;
 
 /** The query of `GET /workflows/:id/media-failures`. */
 export const mediaFailuresQuerySchema = z.strictObject({

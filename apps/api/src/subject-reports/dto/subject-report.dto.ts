@@ -18,8 +18,6 @@ export const subjectReportInputSchema = z.strictObject({
 });
 export type SubjectReportInput = z.infer<typeof subjectReportInputSchema>;
 
-/** A cursor from a reported subject's or comment's first report time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const reportedCursor = (firstReportedAt: string, id: string) => `${firstReportedAt}_${id}`;
 
 /** A list of reported things' query: a page (`limit`, `after`: a first report time and an id) of those in `status`. */
 export const reportedPageQuerySchema = z.strictObject({

@@ -32,8 +32,6 @@ export type UploadQuery = Partial<z.infer<typeof uploadQuerySchema>>;
 /** With `replaceLocations=true`: the reason to record for each correction; else undefined. */
 export type LocationReplacing = UploadQuery['replacing'];
 
-/** A cursor from a correction's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const locationChangeCursor = (changedAt: string, id: string) => `${changedAt}_${id}`;
 
 /** The query of `GET /subjects/:id/location-changes`. */
 export const locationChangesQuerySchema = z.strictObject({

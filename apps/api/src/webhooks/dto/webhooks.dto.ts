@@ -38,8 +38,6 @@ export type WebhookInput = z.infer<typeof webhookInputSchema>;
 export const webhookEditSchema = z.strictObject({ url: urlSchema.optional(), events: eventsSchema.optional() });
 export type WebhookEdit = z.infer<typeof webhookEditSchema>;
 
-/** A cursor from when a delivery's event happened, to the microsecond, and its id (which breaks ties). */
-export const deliveryCursor = (createdAt: string, deliveryId: string) => `${createdAt}_${deliveryId}`;
 
 /** The query of `GET /webhooks/:id/deliveries`: newest first, a page at a time. */
 export const deliveriesQuerySchema = z.strictObject({
