@@ -116,6 +116,8 @@ describe('the account', () => {
     const bad = await refusal(client.changeAccount({ volunteerCompletionMails: 'yes' as unknown as boolean }), { status: 422, pointers: ['/volunteerCompletionMails'] });
     expect(bad.problem.errors?.[0]?.message).toMatch(/must be true .* or false/);
     expect(await client.account()).toMatchObject({ completionMails: false, volunteerCompletionMails: false });
+    await refusal(client.changeAccount({ publicProfile: 'yes' as unknown as boolean, completionMails: true }), { status: 422, pointers: ['/publicProfile'] });
+    expect(await client.account()).toMatchObject({ publicProfile: false, completionMails: false });
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     await refusal(guest.changeAccount({ completionMails: false }), { status: 403, type: 'urn:chorus:problem:account-required' });
   });

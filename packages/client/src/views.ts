@@ -720,8 +720,11 @@ export const favouriteSchema = z.strictObject({
 /** The caller's favourites, the newest first; `next` asks for the page after (null after the last). */
 export const favouritePageSchema = z.strictObject({ favourites: z.array(favouriteSchema), next: z.string().nullable() });
 
-/** How long a collection's name and description may be, and how many collections an account and subjects a collection may hold. */
-export const COLLECTION_LIMITS = { name: 100, description: 1000, perAccount: 100, subjects: 1000 } as const;
+/**
+ * How long a collection's name and description may be, how many collections an account and subjects a collection may
+ * hold (as its owner sees it), and how many it may keep in all, those of projects closed to its owner since included.
+ */
+export const COLLECTION_LIMITS = { name: 100, description: 1000, perAccount: 100, subjects: 1000, stored: 2000 } as const;
 
 /**
  * The id of a volunteer's public profile (GET /volunteers/:id), where their name is shown: null while they show none
@@ -752,39 +755,6 @@ export const collectedSubjectSchema = z.strictObject({
 });
 /** A page of a collection's subjects the caller may see, the latest added first; `next` asks for the page after. */
 export const collectedSubjectPageSchema = z.strictObject({ subjects: z.array(collectedSubjectSchema), next: z.string().nullable() });
-
-/** How many of a volunteer's public collections, and of their latest comments, their profile shows (`GET /volunteers/:id/collections` pages through the rest of the collections). */
-export const PROFILE_LIMITS = { collections: 6, comments: 10 } as const;
-/** One of a volunteer's comments as their profile shows it: where it was said, and what. */
-export const profileCommentSchema = z.strictObject({
-  id,
-  project: z.strictObject({ id, slug: z.string(), title: z.string() }),
-  subjectId: id,
-  discussionUrl: z.string().meta({ description: "The classifier's page of the subject's discussion, at the comment (/projects/<slug>/subjects/<id>#comment-<id>), from the server's root" }),
-  body: z.string().meta({ description: 'Markdown, as they wrote it (after any edit)' }),
-  createdAt: time,
-  editedAt: time.nullable(),
-});
-/**
- * A volunteer's public profile (Zooniverse's): their display name, the month they joined, their public collections and
- * their latest comments, as the reader may read them.
- */
-export const volunteerProfileSchema = z.strictObject({
-  id,
-  displayName: z.string(),
-  joined: z
-    .string()
-    .regex(/^\d{4}-\d\d$/)
-    .meta({ description: 'The month (UTC) their account was made, as YYYY-MM: no finer, which would tell when they were online' }),
-  mine: z.boolean().meta({ description: 'The caller’s own profile' }),
-  shown: z.boolean().meta({ description: 'Others may read it (`publicProfile`): false only for its owner, who reads their own profile as others would once they turn it on' }),
-  counts: z.strictObject({
-    collections: z.int().meta({ description: 'Their public collections' }),
-    comments: z.int().meta({ description: 'Their comments the reader may read: shown (not hidden by moderators), in projects open to the reader, on subjects not taken down' }),
-  }),
-  collections: collectionPageSchema.meta({ description: `Their latest public collections, ${PROFILE_LIMITS.collections} at most; \`next\` goes in \`after\` of GET /volunteers/:id/collections for more` }),
-  comments: z.array(profileCommentSchema).meta({ description: `Their latest comments the reader may read (as \`counts.comments\`), ${PROFILE_LIMITS.comments} at most, newest first` }),
-});
 
 /** A tag other volunteers proposed for a subject, with the votes on it (proposing counts as an up vote). */
 export const proposedTagSchema = z.strictObject({
@@ -1460,6 +1430,38 @@ export const ownCommentSchema = z.strictObject({
   createdAt: time,
   editedAt: time.nullable(),
   hidden: subjectCommentSchema.shape.hidden,
+});
+
+/**
+ * How many of a volunteer's public collections, and of their latest comments, their profile shows (`GET
+ * /volunteers/:id/collections` pages through the rest of the collections), and how far it counts their comments.
+ */
+export const PROFILE_LIMITS = { collections: 6, comments: 10, countedComments: 1000 } as const;
+/** One of a volunteer's comments as their profile shows it: where it was said, and what (always in a project the reader may read). */
+export const profileCommentSchema = ownCommentSchema.pick({ id: true, subjectId: true, body: true, createdAt: true, editedAt: true }).extend({
+  project: ownCommentSchema.shape.project.unwrap(),
+  discussionUrl: ownCommentSchema.shape.discussionUrl.unwrap().meta({ description: "The classifier's page of the subject's discussion, at the comment (/projects/<slug>/subjects/<id>#comment-<id>), from the server's root" }),
+});
+/**
+ * A volunteer's public profile (Zooniverse's): their display name, the month they joined, their public collections and
+ * their latest comments, as the reader may read them.
+ */
+export const volunteerProfileSchema = z.strictObject({
+  id,
+  displayName: z.string(),
+  joined: z
+    .string()
+    .regex(/^\d{4}-\d\d$/)
+    .meta({ description: 'The month (UTC) their account was made, as YYYY-MM: no finer, which would tell when they were online' }),
+  mine: z.boolean().meta({ description: 'The caller’s own profile' }),
+  shown: z.boolean().meta({ description: 'Others may read it (`publicProfile`): false only for its owner, who reads their own profile as others would once they turn it on' }),
+  counts: z.strictObject({
+    collections: z.int().meta({ description: 'Their public collections' }),
+    comments: z.int().meta({ description: `Their comments the reader may read: shown (not hidden by moderators), in projects open to the reader, on subjects not taken down; counted to ${PROFILE_LIMITS.countedComments} at most` }),
+    moreComments: z.boolean().meta({ description: `They have more such comments than \`comments\` (${PROFILE_LIMITS.countedComments}+), counted no further` }),
+  }),
+  collections: collectionPageSchema.meta({ description: `Their latest public collections, ${PROFILE_LIMITS.collections} at most; \`next\` goes in \`after\` of GET /volunteers/:id/collections for more` }),
+  comments: z.array(profileCommentSchema).meta({ description: `Their latest comments the reader may read (as \`counts.comments\`), ${PROFILE_LIMITS.comments} at most, newest first` }),
 });
 /** A page of the caller's comments, newest first; `next`, when there are more, goes in `after` for the next page. */
 export const ownCommentPageSchema = z.strictObject({ comments: z.array(ownCommentSchema), next: z.string().nullable() });

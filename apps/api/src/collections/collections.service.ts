@@ -10,7 +10,7 @@ import { type SubjectRow, subjectView, subjectViewColumnsSql } from '../common/s
 import { timePage } from '../common/time-pages';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { accountIdOf } from '../projects/project-access';
-import { profileIdSql } from '../volunteers/profile-id';
+import { profileIdSql } from '../common/profile-id';
 import type { CollectionSubjectsQuery, CreateCollectionInput, MyCollectionsQuery, PublicCollectionsQuery, UpdateCollectionInput } from './dto/collection.dto';
 
 interface CollectionRow {
@@ -179,6 +179,16 @@ export class CollectionsService {
           `The collection holds ${COLLECTION_LIMITS.subjects} subjects, the most one may: take some out, or start another collection.`,
           [{ pointer: '/params/subjectId', message: `would be subject number ${COLLECTION_LIMITS.subjects + 1} of the collection` }],
           'collection-full',
+        );
+      }
+      // Those it keeps unseen (leaving a project, a draft's) are bounded too: the rows stored, whoever may see them.
+      const [{ stored }] = await manager.query('SELECT count(*)::int AS stored FROM collection_subjects WHERE collection_id = $1', [id]);
+      if (stored >= COLLECTION_LIMITS.stored) {
+        throw new ProblemException(
+          409,
+          `The collection keeps ${COLLECTION_LIMITS.stored} subjects, the most one may, counting those of projects closed to you since (not shown, kept should they open again): start another collection.`,
+          [{ pointer: '/params/subjectId', message: `would be subject number ${COLLECTION_LIMITS.stored + 1} the collection keeps` }],
+          'collection-keeps-too-many',
         );
       }
       await manager.query('INSERT INTO collection_subjects (collection_id, subject_id) VALUES ($1, $2)', [id, subjectId]);

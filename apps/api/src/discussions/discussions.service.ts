@@ -7,9 +7,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, forbidden, notFound, validationFailed } from '../common/problem';
+import { profileIdSql } from '../common/profile-id';
 import { type RateLimitNote, type RateLimitState, tooManyRequests } from '../common/rate-limits';
 import { containsFoldedIndexedSql, cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
+import { timePage } from '../common/time-pages';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { MailOutbox } from '../mail/mail-outbox';
@@ -19,11 +21,9 @@ import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type DiscussionFollowQuery, type ProjectCommentsQuery, type SubjectCommentsQuery } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
-import { profileIdSql } from '../volunteers/profile-id';
 import { assertNotBanned } from './comment-bans.service';
 import { FOLLOWED_BY_COMMENTING, followsOfHiddenCommentsDroppedSql, followsOfShownCommentsSql } from './discussion-follows';
 import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, hideCommentsSql, replyShown } from './stored-comment';
-import { timeCursor } from '../common/zod';
 
 export interface CommentRow extends StoredCommentRow, RepliedRow {
   project_id: string;
@@ -299,9 +299,8 @@ export class DiscussionsService {
   }
 
   private page(rows: CommentRow[], limit: number, viewer: Viewer): SubjectCommentPage {
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { comments: page.map((row) => toView(row, viewer)), next: rows.length > limit && last ? timeCursor(last.cursor_time, last.id) : null };
+    const { page, next } = timePage(rows, limit);
+    return { comments: page.map((row) => toView(row, viewer)), next };
   }
 
   /**

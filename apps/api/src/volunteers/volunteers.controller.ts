@@ -1,12 +1,14 @@
 import { PROFILE_LIMITS, collectionPageSchema, volunteerProfileSchema } from '@chorus/client';
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { type AuthUser, OptionalUser, Public } from '../auth/auth.decorators';
 import { type PublicCollectionsQuery, publicCollectionsQuerySchema } from '../collections/dto/collection.dto';
+import { revalidated } from '../common/cache-control';
 import { ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { VolunteersService } from './volunteers.service';
 
-const NO_PROFILE = 'A volunteer who shows no profile (`publicProfile` off: as every account starts), a deleted account, a guest and no account at all get the same 404, naming `/params/id`; a volunteer reads their own profile either way (`shown` false).';
+const NO_PROFILE = 'A volunteer who shows no profile (`publicProfile` off: as every account starts), a deleted account, a guest and no account at all get the same 404, naming `/params/id`; a volunteer reads their own profile either way (`shown` false). `Cache-Control: no-cache` to anyone without credentials: a profile hidden is hidden at once.';
 
 @ApiTags('volunteers')
 @ApiBearerAuth()
@@ -21,7 +23,8 @@ export class VolunteersController {
   })
   @Public()
   @ApiZodResponse(volunteerProfileSchema)
-  getVolunteerProfile(@Param('id', uuidParam('id')) id: string, @OptionalUser() user?: AuthUser) {
+  getVolunteerProfile(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) reply: FastifyReply, @OptionalUser() user?: AuthUser) {
+    revalidated(reply, user);
     return this.volunteers.profile(id, user);
   }
 
@@ -34,7 +37,8 @@ export class VolunteersController {
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before (or of the profile’s `collections`)', schema: { type: 'string' } })
   @ApiZodResponse(collectionPageSchema)
-  volunteerCollections(@Param('id', uuidParam('id')) id: string, @Query(new ZodPipe(publicCollectionsQuerySchema, '/query')) query: PublicCollectionsQuery, @OptionalUser() user?: AuthUser) {
+  volunteerCollections(@Param('id', uuidParam('id')) id: string, @Query(new ZodPipe(publicCollectionsQuerySchema, '/query')) query: PublicCollectionsQuery, @Res({ passthrough: true }) reply: FastifyReply, @OptionalUser() user?: AuthUser) {
+    revalidated(reply, user);
     return this.volunteers.collectionsOf(id, query, user);
   }
 }

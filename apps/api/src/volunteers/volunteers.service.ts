@@ -8,19 +8,23 @@ import { CollectionsService } from '../collections/collections.service';
 import type { PublicCollectionsQuery } from '../collections/dto/collection.dto';
 import { notFound } from '../common/problem';
 import { accountIdOf } from '../projects/project-access';
-import { takenDownSql } from '../retirement/retired-by-sql';
+import { inTakenDownSql } from '../retirement/retired-by-sql';
 
 /**
  * Comments `c` (with their project `p`) of volunteer $1 that reader $2 (their account id, or null) may read on a
- * profile: not hidden by moderators, in a project open to the reader, on a subject its team did not take down.
+ * profile: not hidden by moderators, in a project open to the reader, on a subject its team did not take down (read
+ * once, `inTakenDownSql`: a volunteer may have said thousands).
  */
-const READABLE_COMMENTS = `c.user_id = $1 AND c.hidden_at IS NULL AND ${projectReadableBySql('$2::uuid')} AND NOT ${takenDownSql('c.subject_id')}`;
+const READABLE_COMMENTS = `c.user_id = $1 AND c.hidden_at IS NULL AND ${projectReadableBySql('$2::uuid')} AND NOT ${inTakenDownSql('c.subject_id')}`;
 
-/** Account $1's profile, if it shows one (or to itself, $2): its name, the month it joined, and how many of each it shows reader $2. */
+/**
+ * Account $1's profile, if it shows one (or to itself, $2): its name, the month it joined, and how many of each it shows
+ * reader $2, its comments counted no further than one past `PROFILE_LIMITS.countedComments` (anyone may ask, unsigned).
+ */
 const PROFILE = `
   SELECT u.id, u.display_name, to_char(u.created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS joined, u.public_profile AS shown,
          (SELECT count(*)::int FROM collections c WHERE c.user_id = u.id AND c.public) AS collections,
-         (SELECT count(*)::int FROM subject_comments c JOIN projects p ON p.id = c.project_id WHERE ${READABLE_COMMENTS}) AS comments
+         (SELECT count(*)::int FROM (SELECT FROM subject_comments c JOIN projects p ON p.id = c.project_id WHERE ${READABLE_COMMENTS} LIMIT ${PROFILE_LIMITS.countedComments + 1}) counted) AS comments
   FROM users u WHERE u.id = $1 AND u.kind = 'registered' AND (u.public_profile OR u.id = $2::uuid)`;
 
 /** The latest $3 of volunteer $1's comments that reader $2 may read (`subject_comments_user_recent_idx` serves it). */
@@ -74,7 +78,7 @@ export class VolunteersService {
       joined: row.joined,
       mine: row.id === reader,
       shown: row.shown,
-      counts: { collections: row.collections, comments: row.comments },
+      counts: { collections: row.collections, comments: Math.min(row.comments, PROFILE_LIMITS.countedComments), moreComments: row.comments > PROFILE_LIMITS.countedComments },
       collections: await this.collections.publicOf(id, { limit: PROFILE_LIMITS.collections }, user),
       comments: comments.map((comment) => ({
         id: comment.id,
