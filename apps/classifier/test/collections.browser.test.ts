@@ -163,6 +163,7 @@ describe('classifier in a browser: collections', () => {
     const { id: collectionId } = await client.createCollection({ name: 'Ships', public: true });
     await client.addToCollection(collectionId, subjectId);
     await client.postComment(subjectId, { projectId: project.id, body: 'What a ship!' });
+    await suite.stack.db.query("INSERT INTO subject_comments (project_id, subject_id, user_id, body, created_at) SELECT $1, $2, $3, 'Earlier ' || n, now() - n * interval '1 hour' FROM generate_series(1, 11) n", [project.id, subjectId, account.user.id]);
 
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/account#public-profile`);
@@ -178,17 +179,16 @@ describe('classifier in a browser: collections', () => {
 
     const reader = await newcomerPage(suite);
     await reader.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
-    const author = reader.page.getByTestId('comment').locator('.comment-author').getByRole('link', { name: 'Ada' });
-    await waitToSee(author);
-    await author.focus();
+    await waitToSee(reader.page.getByTestId('comment').locator('.comment-author').getByRole('link', { name: 'Ada' }).first());
+    await tabTo(reader.page, '[data-testid="comment"] .comment-author a', 80);
     await reader.page.keyboard.press('Enter');
     await waitToSee(reader.page.getByTestId('volunteer-name').getByText('Ada'));
     await waitToSee(reader.page.getByTestId('volunteer-comment').getByText('What a ship!'));
+    expect(await reader.page.locator('#volunteer-comments-heading').textContent()).toBe('The latest 10 of 12 comments');
     expect(await reader.page.getByTestId('volunteer-joined').textContent()).toMatch(/^Joined in \w+ \d{4}$/);
     expect(await reader.page.getByTestId('volunteer-not-shown').count()).toBe(0);
     expect(await seriousViolations(reader.page)).toEqual([]);
-    const collection = reader.page.getByTestId('volunteer-collection').getByRole('link', { name: 'Ships' });
-    await collection.focus();
+    await tabTo(reader.page, '[data-testid="volunteer-collection"] a');
     await reader.page.keyboard.press('Enter');
     await waitToSee(reader.page.getByTestId('collection-name').getByText('Ships'));
     const owner = reader.page.getByTestId('collection-about').getByRole('link', { name: 'Ada' });

@@ -1,13 +1,12 @@
 import type { CollectionPage, VolunteerProfile } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../components/ErrorAlert';
+import { ListedComment } from '../components/ListedComment';
 import { Loaded } from '../components/Loaded';
-import { MarkdownView } from '../components/MarkdownView';
 import { ShowMore } from '../components/ShowMore';
 import { i18n } from '../i18n';
 import { useClient } from '../lib/clientContext';
-import { whenInWords } from '../lib/formats';
-import { ACCOUNT, Link, collectionPath, discussionsPath } from '../lib/router';
+import { ACCOUNT, Link, collectionPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
@@ -60,35 +59,29 @@ function Profile({ profile }: { profile: VolunteerProfile }) {
       )}
       <ProfileCollections profile={profile} />
       <section aria-labelledby="volunteer-comments-heading">
-        <h2 id="volunteer-comments-heading">{t('profile.comments', { count: profile.counts.comments })}</h2>
+        <h2 id="volunteer-comments-heading">
+          <CommentsHeading profile={profile} />
+        </h2>
         {profile.comments.length === 0 ? (
           <p data-testid="volunteer-no-comments">{t('profile.noComments')}</p>
         ) : (
           <ol className="comment-list">
             {profile.comments.map((comment) => (
-              <li key={comment.id} className="comment" data-testid="volunteer-comment" data-comment-id={comment.id}>
-                <p className="comment-meta">
-                  <span className="comment-author">{comment.project.title}</span>{' '}
-                  <time className="muted" dateTime={comment.createdAt}>
-                    {whenInWords(comment.createdAt)}
-                  </time>
-                  {comment.editedAt && <span className="muted"> {t('talk.edited')}</span>}
-                </p>
-                <div className="comment-body">
-                  <MarkdownView text={comment.body} firstLevel={3} hashtagPath={(tag) => discussionsPath(comment.project.slug, { tag })} />
-                </div>
-                <p className="comment-about">
-                  <Link to={comment.discussionUrl} aria-label={t('comments.openIn', { project: comment.project.title })}>
-                    {t('comments.open')}
-                  </Link>
-                </p>
-              </li>
+              <ListedComment key={comment.id} comment={comment} testId="volunteer-comment" firstLevel={3} />
             ))}
           </ol>
         )}
       </section>
     </>
   );
+}
+
+/** How many comments the profile lists of how many (counted no further than `PROFILE_LIMITS.countedComments`). */
+function CommentsHeading({ profile: { comments, counts } }: { profile: VolunteerProfile }) {
+  const { t } = useTranslation();
+  if (counts.moreComments) return t('profile.latestOfMoreComments', { shown: comments.length, total: counts.comments });
+  if (comments.length < counts.comments) return t('profile.latestComments', { shown: comments.length, total: counts.comments });
+  return t('profile.comments', { count: counts.comments });
 }
 
 /** The volunteer's public collections: those the profile brought, then a page at a time. */
