@@ -9,7 +9,8 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed, workflowNotOpen } from '../common/problem';
 import { cursorTimeSql, UNIQUE_VIOLATION } from '../common/sql';
 import { type SubjectRow, subjectOfRemovedProject, subjectView } from '../common/subject-view';
-import { timeCursor, unwrap } from '../common/zod';
+import { timePage } from '../common/time-pages';
+import { unwrap } from '../common/zod';
 import { isFavouriteSql } from '../favourites/favourite-sql';
 import { JobProducer } from '../jobs/job-producer';
 import { MetricsService } from '../metrics/metrics.service';
@@ -176,8 +177,7 @@ export class ClassificationsService {
       this.db.query<OwnClassificationRow[]>(OWN_CLASSIFICATIONS, [user.id, workflowId ?? null, after?.time ?? null, after?.id ?? null, limit + 1, accountIdOf(user)]),
       after ? undefined : this.db.query<{ total: number }[]>(OWN_TOTAL, [user.id, workflowId ?? null]),
     ]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const { page, next } = timePage(rows, limit, 'classification_id');
     const classifications = page.map((row) => {
       const removed = row.project_taken_down && !row.open;
       return {
@@ -193,7 +193,6 @@ export class ClassificationsService {
         open: row.open,
       };
     });
-    const next = rows.length > limit && last ? timeCursor(last.cursor_time, last.classification_id) : null;
     return { ...(counted ? { total: counted[0]!.total } : {}), classifications, next };
   }
 

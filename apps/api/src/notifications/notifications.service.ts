@@ -8,12 +8,12 @@ import { EmailLinks } from '../auth/email-links';
 import { plainOpeningOf } from '../common/plain-text';
 import { ProblemException, validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
+import { timePage } from '../common/time-pages';
 import { discussionMail } from '../mail/mails';
 import { MailOutbox } from '../mail/mail-outbox';
 import { type CountedMail, Mailer } from '../mail/mailer';
 import { NewsLinks, type StoppedMails } from '../project-news/news-links';
 import { type NotificationsQuery, type NotificationsRead } from './dto/notifications.dto';
-import { timeCursor } from '../common/zod';
 
 /** What a new or edited comment says, for whom to tell of it. */
 export interface NotifiedComment {
@@ -244,9 +244,8 @@ export class NotificationsService {
     this.assertAccount(user);
     const rows = await this.db.query<NotificationRow[]>(NOTIFICATIONS, [user.id, after?.time ?? null, after?.id ?? null, limit + 1]);
     const [{ unread }] = await this.db.query<{ unread: number }[]>(UNREAD, [user.id]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { notifications: page.map(toNotification), unread: unread!, next: rows.length > limit && last ? timeCursor(last.cursor_time, last.id) : null };
+    const { page, next } = timePage(rows, limit);
+    return { notifications: page.map(toNotification), unread: unread!, next };
   }
 
   /** Marks the caller's notifications read (those of `ids`, or all); ones read already keep when, and ids not theirs change nothing. */

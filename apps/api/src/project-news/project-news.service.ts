@@ -7,13 +7,13 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound, validationFailed } from '../common/problem';
 import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
 import { cursorTimeSql } from '../common/sql';
+import { timePage } from '../common/time-pages';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { MAILED_READER_SQL } from '@chorus/db';
 import { ProjectAccess } from '../projects/project-access';
 import { type NewsEdit, type NewsInput, type NewsQuery } from './dto/project-news.dto';
 import { NewsDeliveries } from './news-deliveries';
 import { NewsLinks } from './news-links';
-import { timeCursor } from '../common/zod';
 
 /** A project mails its news at most once in this long (a post with `mail: true` sooner is refused, 429). */
 export const NEWS_MAIL_EVERY_HOURS = 24;
@@ -92,9 +92,8 @@ export class ProjectNewsService {
   async list(projectId: string, { limit, after }: NewsQuery, user: AuthUser | undefined): Promise<ProjectNewsPage> {
     const forResearchers = await this.readableBy(projectId, user);
     const rows = await this.db.query<NewsRow[]>(NEWS, [projectId, null, after?.time ?? null, after?.id ?? null, limit + 1]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { news: page.map((row) => toView(row, forResearchers)), next: rows.length > limit && last ? timeCursor(last.cursor_time, last.id) : null };
+    const { page, next } = timePage(rows, limit);
+    return { news: page.map((row) => toView(row, forResearchers)), next };
   }
 
   async one(projectId: string, newsId: string, user: AuthUser | undefined): Promise<ProjectNews> {

@@ -10,6 +10,7 @@ import { accountDeleted, conflict, emailUnverified, forbidden, notFound, validat
 import { listedDescriptionOf } from '../common/plain-text';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { UNIQUE_VIOLATION, containsFoldedIndexedSql, cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
+import { timeCursor } from '../common/zod';
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
 import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, slugify } from './dto/project.dto';
 import { workflowSummary } from '../workflows/workflow-progress';
@@ -17,7 +18,6 @@ import { LISTED_PROJECT_SQL, ProjectAccess, accountIdOf } from './project-access
 import { type OpenReports, openReportsSql } from '../subject-reports/open-reports-sql';
 import { handOverDemoProject } from '../demo/demo-handover';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
-import { timeCursor } from '../common/zod';
 
 /**
  * A project's image goes with the words that describe it (read out in its place): an image set needs them in the same

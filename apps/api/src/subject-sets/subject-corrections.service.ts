@@ -6,11 +6,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
 import { cursorTimeSql, researchersTransaction, retryOnDeadlock, returnedRows } from '../common/sql';
+import { timePage } from '../common/time-pages';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
 import { type LocationChangesQuery, type SubjectCorrectionInput } from './dto/subject-correction.dto';
 import { TAKING_SENT, WITHOUT_ALT, correctionErrors, lockWorkflowRowsOf, markLocationsChanged, recordCorrections } from './subject-locations';
-import { timeCursor } from '../common/zod';
 
 /**
  * A subject's corrections ($1), newest first, after the cursor ($2, $3), with who made each (by name too); $4: the rows
@@ -65,8 +65,7 @@ export class SubjectCorrectionsService {
   async history(subjectId: string, { limit, after }: LocationChangesQuery, user: AuthUser): Promise<LocationChangePage> {
     await this.requireSubjectOfResearcher(subjectId, user);
     const rows = await this.db.query<LocationChangeRow[]>(LOCATION_CHANGES, [subjectId, after?.time ?? null, after?.id ?? null, limit + 1]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const { page, next } = timePage(rows, limit);
     return {
       changes: page.map((row) => ({
         id: row.id,
@@ -77,7 +76,7 @@ export class SubjectCorrectionsService {
         previousLocations: row.previous_locations,
         locations: row.locations,
       })),
-      next: rows.length > limit && last ? timeCursor(last.cursor_time, last.id) : null,
+      next,
     };
   }
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
-
 /** The query of `GET /account/notifications`. */
 export const notificationsQuerySchema = z.strictObject({
   limit: pageLimitSchema(100, 20),

@@ -18,7 +18,6 @@ export type NewsInput = z.infer<typeof newsInputSchema>;
 export const newsEditSchema = z.strictObject({ title: titleSchema.optional(), body: bodySchema.optional() });
 export type NewsEdit = z.infer<typeof newsEditSchema>;
 
-
 /** The query of `GET /projects/:id/news`: newest first, a page at a time. */
 export const newsQuerySchema = z.strictObject({
   limit: pageLimitSchema(50, 10),

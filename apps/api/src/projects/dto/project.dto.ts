@@ -69,7 +69,6 @@ export const takeDownSchema = z.strictObject({
 });
 export type TakeDownInput = z.infer<typeof takeDownSchema>;
 
-
 /**
  * The query of `GET /projects`: `member=true` lists only the caller's projects (in any status, with their role);
  * `limit` projects a page (500, as before pages, when left out), those made `before` the cursor (the `next` of the page

@@ -10,7 +10,6 @@ export const mediaFailureInputSchema = z.strictObject({
 });
 export type MediaFailureInput = z.infer<typeof mediaFailureInputSchema>;
 
-
 /** The query of `GET /workflows/:id/media-failures`. */
 export const mediaFailuresQuerySchema = z.strictObject({
   limit: pageLimitSchema(100, 20),

@@ -18,17 +18,13 @@ export const subjectReportInputSchema = z.strictObject({
 });
 export type SubjectReportInput = z.infer<typeof subjectReportInputSchema>;
 
-
-/** A list of reported things' query: a page (`limit`, `after`: a first report time and an id) of those in `status`. */
+/** The query of a list of reported things (GET /workflows/:id/reported-subjects, GET /projects/:id/reported-comments: a comment's statuses are a subject's): a page (`limit`, `after`: a first report time and an id) of those in `status`. */
 export const reportedPageQuerySchema = z.strictObject({
   limit: pageLimitSchema(100, 20),
   status: z.enum(REPORTED_SUBJECT_STATUSES, `must be one of ${REPORTED_SUBJECT_STATUSES.join(', ')}`).default('open'),
   after: timeCursorSchema,
 });
-
-/** The query of `GET /workflows/:id/reported-subjects`. */
-export const reportedSubjectsQuerySchema = reportedPageQuerySchema;
-export type ReportedSubjectsQuery = z.infer<typeof reportedSubjectsQuerySchema>;
+export type ReportedPageQuery = z.infer<typeof reportedPageQuerySchema>;
 
 /** A moderator's or researcher's dismissal of a subject's open reports (handled: it stays served), with an optional note. */
 export const reportsDismissalSchema = z.strictObject({

@@ -32,7 +32,6 @@ export type UploadQuery = Partial<z.infer<typeof uploadQuerySchema>>;
 /** With `replaceLocations=true`: the reason to record for each correction; else undefined. */
 export type LocationReplacing = UploadQuery['replacing'];
 
-
 /** The query of `GET /subjects/:id/location-changes`. */
 export const locationChangesQuerySchema = z.strictObject({
   limit: pageLimitSchema(100, 20),

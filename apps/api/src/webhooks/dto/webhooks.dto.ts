@@ -38,7 +38,6 @@ export type WebhookInput = z.infer<typeof webhookInputSchema>;
 export const webhookEditSchema = z.strictObject({ url: urlSchema.optional(), events: eventsSchema.optional() });
 export type WebhookEdit = z.infer<typeof webhookEditSchema>;
 
-
 /** The query of `GET /webhooks/:id/deliveries`: newest first, a page at a time. */
 export const deliveriesQuerySchema = z.strictObject({
   limit: pageLimitSchema(WEBHOOK_LIMITS.deliveriesPerPage, 20),
