@@ -10,6 +10,7 @@ import { ProblemFilter } from './common/problem.filter';
 import { APP_CONFIG, type AppConfig } from './config/config';
 import { ExportsModule } from './exports/exports.module';
 import { CollectionsModule } from './collections/collections.module';
+import { VolunteersModule } from './volunteers/volunteers.module';
 import { FavouritesModule } from './favourites/favourites.module';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
@@ -78,6 +79,7 @@ export class AppModule {
         UnsubscriptionsModule,
         FavouritesModule,
         CollectionsModule,
+        VolunteersModule,
         ReaggregationModule,
         ClassificationsModule,
         ExportsModule,

@@ -45,9 +45,9 @@ const signIn = async (email: string, password = PASSWORD) => stack.anonymous.wit
 describe('the account', () => {
   it('tells the caller who they are, accounts and guests alike', async () => {
     const { email, id, client } = await newAccount();
-    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: true, completionMails: true, volunteerCompletionMails: false, moderates: false, researches: false, display: null, createdAt: expect.any(String), apiKey: null });
+    expect(await client.account()).toEqual({ id, kind: 'registered', displayName: 'Ada', email, emailVerified: true, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: true, completionMails: true, volunteerCompletionMails: false, publicProfile: false, moderates: false, researches: false, display: null, createdAt: expect.any(String), apiKey: null });
     const guest = await stack.anonymous.guest();
-    expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, moderates: false, researches: false, display: null });
+    expect(await stack.anonymous.withToken(guest.token).account()).toMatchObject({ id: guest.user.id, kind: 'guest', email: null, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, publicProfile: false, moderates: false, researches: false, display: null });
   });
 
   it('tells a volunteer what they have classified, in all and by project, the latest first, and only theirs', async () => {
@@ -84,7 +84,7 @@ describe('the account', () => {
     expect(empty.problem.errors?.[0]?.pointer).toBe('/displayName');
     expect((await client.account()).displayName).toBe('Ada Lovelace');
     const nothing = await refusal(client.changeAccount({}));
-    expect([nothing.status, nothing.problem.errors]).toEqual([422, [{ pointer: '/displayName', message: 'give at least one of displayName, language, creditedName, namedInAcknowledgements, discussionMails, followedDiscussionMails, reportMails, completionMails, volunteerCompletionMails, display' }]]);
+    expect([nothing.status, nothing.problem.errors]).toEqual([422, [{ pointer: '/displayName', message: 'give at least one of displayName, language, creditedName, namedInAcknowledgements, discussionMails, followedDiscussionMails, reportMails, completionMails, volunteerCompletionMails, display, publicProfile' }]]);
 
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     const refused = await refusal(guest.renameAccount('Someone'));
@@ -133,6 +133,8 @@ describe('the account', () => {
     const bad = await refusal(client.changeAccount({ volunteerCompletionMails: 'yes' as unknown as boolean }), { status: 422, pointers: ['/volunteerCompletionMails'] });
     expect(bad.problem.errors?.[0]?.message).toMatch(/must be true .* or false/);
     expect(await client.account()).toMatchObject({ completionMails: false, volunteerCompletionMails: false });
+    await refusal(client.changeAccount({ publicProfile: 'yes' as unknown as boolean, completionMails: true }), { status: 422, pointers: ['/publicProfile'] });
+    expect(await client.account()).toMatchObject({ publicProfile: false, completionMails: false });
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     await refusal(guest.changeAccount({ completionMails: false }), { status: 403, type: 'urn:chorus:problem:account-required' });
   });

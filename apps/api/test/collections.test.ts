@@ -1,4 +1,4 @@
-import { COLLECTION_LIMITS, collectedSubjectPageSchema, collectionPageSchema, collectionSchema } from '@chorus/client';
+import { COLLECTION_LIMITS, PROFILE_LIMITS, collectedSubjectPageSchema, collectionPageSchema, collectionSchema, volunteerProfileSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, type TestAccount, newAccount, newMember } from '../../../test/support/accounts';
 import { refusal, sendRaw } from '../../../test/support/requests';
@@ -20,6 +20,14 @@ const storedCollections = async (userId: string) => (await stack.db.query('SELEC
 
 async function collector(name = 'Collector'): Promise<TestAccount> {
   return newAccount(stack, name);
+}
+
+/** Puts `count` new subjects of project `projectId` in collection `collectionId` straight in the database; answers their ids. */
+async function fill(collectionId: string, projectId: string, count: number): Promise<string[]> {
+  const { rows } = await stack.db.query("INSERT INTO subjects (project_id, locations) SELECT $1, '[]' FROM generate_series(1, $2::int) RETURNING id", [projectId, count]);
+  const ids = rows.map((row) => row.id as string);
+  await stack.db.query('INSERT INTO collection_subjects (collection_id, subject_id) SELECT $1, unnest($2::uuid[])', [collectionId, ids]);
+  return ids;
 }
 
 describe('collections', () => {
@@ -182,15 +190,42 @@ describe('collections', () => {
     await refusal(ada.client.createCollection({ name: 'One too many' }), { status: 409, type: 'urn:chorus:problem:too-many-collections', pointers: ['/name'] });
     expect(await storedCollections(ada.id)).toHaveLength(COLLECTION_LIMITS.perAccount);
 
-    const { rows } = await stack.db.query(
-      "INSERT INTO subjects (project_id, locations) SELECT $1, '[]' FROM generate_series(1, $2::int) RETURNING id",
-      [projectId, COLLECTION_LIMITS.subjects],
-    );
-    await stack.db.query('INSERT INTO collection_subjects (collection_id, subject_id) SELECT $1, unnest($2::uuid[])', [last.id, rows.map((row) => row.id)]);
+    const [first] = await fill(last.id, projectId, COLLECTION_LIMITS.subjects);
     await refusal(ada.client.addToCollection(last.id, subjectIds[0]!), { status: 409, type: 'urn:chorus:problem:collection-full', pointers: ['/params/subjectId'] });
     // One already in it is no new one.
-    expect(await ada.client.addToCollection(last.id, rows[0].id)).toEqual({ added: false });
+    expect(await ada.client.addToCollection(last.id, first!)).toEqual({ added: false });
     expect((await ada.client.getCollection(last.id)).subjects).toBe(COLLECTION_LIMITS.subjects);
+  });
+
+  it('count toward their cap the subjects their owner sees in them: those of a project closed to them since count no more than they show', async () => {
+    const full = await voteWorkflow(stack, 1);
+    const other = await voteWorkflow(stack, 2);
+    const ada = await collector();
+    const { id } = await ada.client.createCollection({ name: 'Full' });
+    await fill(id, full.projectId, COLLECTION_LIMITS.subjects);
+    await refusal(ada.client.addToCollection(id, other.subjectIds[0]!), { status: 409, type: 'urn:chorus:problem:collection-full' });
+
+    await stack.client.updateProject(full.projectId, { status: 'draft' });
+    expect(await ada.client.addToCollection(id, other.subjectIds[0]!)).toEqual({ added: true });
+    expect((await ada.client.getCollection(id)).subjects).toBe(1);
+    // Open again, they are shown and counted again: the collection is over its cap until some go.
+    await stack.client.updateProject(full.projectId, { status: 'live' });
+    expect((await ada.client.getCollection(id)).subjects).toBe(COLLECTION_LIMITS.subjects + 1);
+    await refusal(ada.client.addToCollection(id, other.subjectIds[1]!), { status: 409, type: 'urn:chorus:problem:collection-full' });
+  });
+
+  it('keep at most twice their cap in all, the subjects their owner no longer sees included, naming the field', async () => {
+    const closing = await voteWorkflow(stack, 1);
+    const other = await voteWorkflow(stack, 1);
+    const ada = await collector();
+    const { id } = await ada.client.createCollection({ name: 'Kept' });
+    await fill(id, closing.projectId, COLLECTION_LIMITS.stored);
+    await stack.client.updateProject(closing.projectId, { status: 'draft' });
+    expect((await ada.client.getCollection(id)).subjects).toBe(0);
+
+    await refusal(ada.client.addToCollection(id, other.subjectIds[0]!), { status: 409, type: 'urn:chorus:problem:collection-keeps-too-many', pointers: ['/params/subjectId'] });
+    const [{ stored }] = (await stack.db.query('SELECT count(*)::int AS stored FROM collection_subjects WHERE collection_id = $1', [id])).rows;
+    expect(stored).toBe(COLLECTION_LIMITS.stored);
   });
 
   it('keep the caps when two requests come at once: one succeeds, the other is refused', async () => {
@@ -232,6 +267,8 @@ describe('collections', () => {
     ['a collection that is not an id', 'GET', () => '/collections/ships', undefined, '/params/id'],
     ['a subject that is not an id', 'PUT', (id: string) => `/collections/${id}/subjects/first`, undefined, '/params/subjectId'],
     ['a page cursor that is not one', 'GET', (id: string) => `/collections/${id}/subjects?after=yesterday`, undefined, '/query/after'],
+    ['a volunteer that is not an id', 'GET', () => '/volunteers/ada', undefined, '/params/id'],
+    ['a volunteer’s collections page cursor that is not one', 'GET', () => `/volunteers/${randomUUID()}/collections?after=yesterday`, undefined, '/query/after'],
   ])('refuse %s with a problem naming the field, changing nothing', async (_name, method, path, body, pointer) => {
     const ada = await collector();
     const made = await ada.client.createCollection({ name: 'Kept' });
@@ -268,5 +305,103 @@ describe('collections', () => {
     await ada.client.addToCollection(id, subjectIds[0]!);
     await stack.db.query('DELETE FROM projects WHERE id = $1', [projectId]);
     expect((await ada.client.getCollection(id)).subjects).toBe(0);
+  });
+});
+
+describe('a volunteer’s public profile', () => {
+  const commentIdsOf = (profile: { comments: { id: string }[] }) => profile.comments.map((comment) => comment.id);
+
+  it('is shown once they turn it on: their name, the month they joined, their public collections and the comments the reader may read, linked from their comments and collections', async () => {
+    const open = await voteWorkflow(stack, 3);
+    const closed = await voteWorkflow(stack, 1);
+    const ada = await collector('Ada');
+    const member = await newMember(stack, closed.projectId, 'moderator', 'Mo');
+    const ships = await ada.client.createCollection({ name: 'Ships', public: true });
+    const maps = await ada.client.createCollection({ name: 'Maps', public: true });
+    await ada.client.createCollection({ name: 'Secret' });
+    const said = async (projectId: string, subjectId: string, body: string) => (await ada.client.postComment(subjectId, { projectId, body })).id;
+    const shown = await said(open.projectId, open.subjectIds[0]!, 'A ship!');
+    const hidden = await said(open.projectId, open.subjectIds[1]!, 'Off topic');
+    const takenDown = await said(open.projectId, open.subjectIds[2]!, 'An address');
+    const inDraft = await said(closed.projectId, closed.subjectIds[0]!, 'A draft’s');
+    const { token } = await stack.anonymous.guest();
+    const readers = [stack.anonymous, stack.anonymous.withToken(token), member.client];
+
+    // Off, as every account starts: no profile, and no link to one; its owner reads it as others would.
+    expect((await ada.client.account()).publicProfile).toBe(false);
+    for (const reader of readers) await refusal(reader.volunteerProfile(ada.id), { status: 404, pointers: ['/params/id'] });
+    await refusal(stack.anonymous.volunteerCollections(ada.id), { status: 404, pointers: ['/params/id'] });
+    expect(await ada.client.volunteerProfile(ada.id)).toMatchObject({ mine: true, shown: false, counts: { collections: 2, comments: 4 } });
+    expect((await stack.anonymous.subjectDiscussion(open.subjectIds[0]!, open.projectId)).comments[0]!.author).toEqual({ id: null, displayName: 'Ada', team: false });
+    expect((await stack.anonymous.getCollection(ships.id)).owner).toEqual({ id: null, displayName: 'Ada' });
+
+    expect((await ada.client.changeAccount({ publicProfile: true })).publicProfile).toBe(true);
+    await stack.client.hideComment(hidden, 'Off topic');
+    await stack.client.retireSubjects(open.workflowId, { subjectIds: [open.subjectIds[2]!], reason: 'A home address', takeDown: true });
+    await stack.client.updateProject(closed.projectId, { status: 'draft' });
+
+    const profile = volunteerProfileSchema.parse(await stack.anonymous.volunteerProfile(ada.id));
+    const [{ joined }] = (await stack.db.query("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM') AS joined")).rows;
+    expect(profile).toMatchObject({ id: ada.id, displayName: 'Ada', joined, mine: false, shown: true, counts: { collections: 2, comments: 1, moreComments: false } });
+    expect(profile.collections.collections.map((collection) => [collection.name, collection.owner.id])).toEqual([
+      ['Maps', ada.id],
+      ['Ships', ada.id],
+    ]);
+    expect(profile.comments).toEqual([
+      expect.objectContaining({ id: shown, body: 'A ship!', project: expect.objectContaining({ id: open.projectId }), discussionUrl: expect.stringContaining(`/subjects/${open.subjectIds[0]}#comment-${shown}`) }),
+    ]);
+    expect(commentIdsOf(await member.client.volunteerProfile(ada.id))).toEqual([inDraft, shown]);
+    expect([takenDown, hidden].some((id) => commentIdsOf(profile).includes(id))).toBe(false);
+    // Hidden by moderators is off the profile for everyone: the project's team and its author too.
+    const openTeam = await newMember(stack, open.projectId, 'moderator', 'Tess');
+    for (const reader of [openTeam.client, ada.client]) expect(commentIdsOf(await reader.volunteerProfile(ada.id))).toEqual([shown]);
+    // Linked from where their name is shown.
+    expect((await stack.anonymous.subjectDiscussion(open.subjectIds[0]!, open.projectId)).comments[0]!.author.id).toBe(ada.id);
+    expect((await stack.anonymous.getCollection(ships.id)).owner.id).toBe(ada.id);
+
+    const page1 = collectionPageSchema.parse(await stack.anonymous.volunteerCollections(ada.id, { limit: 1 }));
+    expect(page1.collections.map((collection) => collection.id)).toEqual([maps.id]);
+    expect(await stack.anonymous.volunteerCollections(ada.id, { limit: 1, after: page1.next! })).toEqual({ collections: [expect.objectContaining({ id: ships.id })], next: null });
+
+    await ada.client.changeAccount({ publicProfile: false });
+    await refusal(stack.anonymous.volunteerProfile(ada.id), { status: 404, pointers: ['/params/id'] });
+    expect((await stack.anonymous.getCollection(ships.id)).owner.id).toBeNull();
+  });
+
+  it('shows the first public collections with a cursor read on by GET /volunteers/:id/collections, and counts comments no further than its cap', async () => {
+    const { projectId, subjectIds } = await voteWorkflow(stack, 1);
+    const ada = await collector('Ada');
+    await ada.client.changeAccount({ publicProfile: true });
+    const count = PROFILE_LIMITS.collections + 1;
+    await stack.db.query("INSERT INTO collections (user_id, name, public, created_at) SELECT $1, 'Public ' || n, true, now() - n * interval '1 minute' FROM generate_series(1, $2::int) n", [ada.id, count]);
+    await stack.db.query("INSERT INTO subject_comments (project_id, subject_id, user_id, body) SELECT $1, $2, $3, 'Again ' || n FROM generate_series(1, $4::int) n", [projectId, subjectIds[0], ada.id, PROFILE_LIMITS.countedComments + 1]);
+
+    const profile = volunteerProfileSchema.parse(await stack.anonymous.volunteerProfile(ada.id));
+    expect(profile.counts).toEqual({ collections: count, comments: PROFILE_LIMITS.countedComments, moreComments: true });
+    expect(profile.comments).toHaveLength(PROFILE_LIMITS.comments);
+    expect(profile.collections.collections.map((collection) => collection.name)).toEqual(Array.from({ length: PROFILE_LIMITS.collections }, (_, n) => `Public ${n + 1}`));
+    const rest = await stack.anonymous.volunteerCollections(ada.id, { after: profile.collections.next! });
+    expect([rest.collections.map((collection) => collection.name), rest.next]).toEqual([[`Public ${count}`], null]);
+  });
+
+  it('is kept by no shared cache: anyone without credentials is told to ask again, a reader with them gets it privately', async () => {
+    const ada = await collector('Ada');
+    await ada.client.changeAccount({ publicProfile: true });
+    for (const path of [`/volunteers/${ada.id}`, `/volunteers/${ada.id}/collections`]) {
+      const anyone = await fetch(`${stack.baseUrl}/api/v1${path}`);
+      expect([path, anyone.status, anyone.headers.get('cache-control')]).toEqual([path, 200, 'no-cache']);
+      const reader = await fetch(`${stack.baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${ada.token}` } });
+      expect([path, reader.status, reader.headers.get('cache-control')]).toEqual([path, 200, 'private, no-store']);
+    }
+  });
+
+  it('is no guest’s, no deleted account’s and no one’s at all: the same 404', async () => {
+    const ada = await collector('Ada');
+    await ada.client.changeAccount({ publicProfile: true });
+    await stack.anonymous.volunteerProfile(ada.id);
+    const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
+    const guestId = (await guest.account()).id;
+    await ada.client.deleteAccount(ACCOUNT_PASSWORD);
+    for (const id of [ada.id, guestId, randomUUID()]) await refusal(stack.anonymous.volunteerProfile(id), { status: 404, pointers: ['/params/id'] });
   });
 });

@@ -489,13 +489,15 @@ describe('subjects’ discussions', () => {
     expect(await storedComments(subjectId)).toHaveLength(1);
   });
 
-  it('keeps a deleted account’s comments, without its name', async () => {
+  it('keeps a deleted account’s comments, without its name or the link to its profile', async () => {
     const { projectId, subjectId } = await liveSubject();
     const volunteer = await newAccount(stack, 'Sol');
+    await volunteer.client.changeAccount({ publicProfile: true });
     await volunteer.client.postComment(subjectId, { projectId, body: 'I was here' });
+    expect((await stack.anonymous.subjectDiscussion(subjectId, projectId)).comments[0]!.author).toEqual({ id: volunteer.id, displayName: 'Sol', team: false });
     await volunteer.client.deleteAccount(ACCOUNT_PASSWORD);
     const [comment] = (await stack.anonymous.subjectDiscussion(subjectId, projectId)).comments;
-    expect(comment).toMatchObject({ body: 'I was here', author: { displayName: null, team: false } });
+    expect(comment).toMatchObject({ body: 'I was here', author: { id: null, displayName: null, team: false } });
   });
 
   it('refuses a bad subject, comment and cursor naming the parameter', async () => {

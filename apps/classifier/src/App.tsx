@@ -17,6 +17,7 @@ import { AccountSettingsPage } from './pages/AccountSettingsPage';
 import { ClassificationsPage } from './pages/ClassificationsPage';
 import { CommentsPage } from './pages/CommentsPage';
 import { CollectionPage, CollectionsPage } from './pages/CollectionsPage';
+import { VolunteerPage } from './pages/VolunteerPage';
 import { FavouriteSubjectPage, FavouritesPage } from './pages/FavouritesPage';
 import { NotificationsPage } from './pages/NotificationsPage';
 import { ClassifyPage } from './pages/ClassifyPage';
@@ -166,6 +167,7 @@ export function App() {
             {route.name === 'favourites' && <FavouritesPage />}
             {route.name === 'collections' && <CollectionsPage />}
             {route.name === 'collection' && <CollectionPage key={route.collectionId} collectionId={route.collectionId} />}
+            {route.name === 'volunteer' && <VolunteerPage key={route.volunteerId} volunteerId={route.volunteerId} />}
             {route.name === 'classifications' && <ClassificationsPage />}
             {route.name === 'comments' && <CommentsPage />}
             {route.name === 'notifications' && <NotificationsPage />}

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { ACCOUNT_PASSWORD, signUp } from '../../../test/support/accounts';
-import { answerByKey, liveYesNoWorkflow, newcomerPage, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
+import { answerByKey, liveYesNoWorkflow, newcomerPage, seriousViolations, signedInPage, skipTutorial, tabTo, useStackAndBrowser, waitForFocus, waitToSee } from './support/browser';
 
 /**
  * A volunteer, after classifying, makes a collection from the classify page's "Add to collection" dialog by keyboard,
- * which holds the subject; opens it, makes it public, and its share link shows it to a reader signed out.
+ * which holds the subject; opens it, makes it public, and its share link shows it to a reader signed out. A volunteer
+ * shows their public profile from the account page, and a reader goes there from their comment, and back from their
+ * collection.
  */
 
 jest.setTimeout(60_000);
@@ -150,6 +152,47 @@ describe('classifier in a browser: collections', () => {
     await reader.page.goto(`${suite.stack.baseUrl}/collections/${id}`);
     await waitToSee(reader.page.getByTestId('collection-about').getByText('A public collection by a volunteer'));
     expect(await yourCollections(reader.page).count()).toBe(0);
+    expect(reader.errors).toEqual([]);
+  });
+
+  it('shows a volunteer’s public profile once they turn it on, reached by keyboard from their comment and their collection', async () => {
+    const { project } = await liveYesNoWorkflow(suite.stack, 'Profiles', [{ externalId: 'ship', locations: [{ type: 'text', text: 'The good ship Endeavour' }] }]);
+    const [{ id: subjectId }] = (await suite.stack.db.query('SELECT id FROM subjects WHERE project_id = $1', [project.id])).rows;
+    const account = await signUp(suite.stack, { email: `profile-${randomUUID().slice(0, 8)}@example.org`, password: ACCOUNT_PASSWORD, displayName: 'Ada' });
+    const client = suite.stack.anonymous.withToken(account.token);
+    const { id: collectionId } = await client.createCollection({ name: 'Ships', public: true });
+    await client.addToCollection(collectionId, subjectId);
+    await client.postComment(subjectId, { projectId: project.id, body: 'What a ship!' });
+    await suite.stack.db.query("INSERT INTO subject_comments (project_id, subject_id, user_id, body, created_at) SELECT $1, $2, $3, 'Earlier ' || n, now() - n * interval '1 hour' FROM generate_series(1, 11) n", [project.id, subjectId, account.user.id]);
+
+    const { page, errors } = await signedInPage(suite, account);
+    await page.goto(`${suite.stack.baseUrl}/account#public-profile`);
+    const box = page.locator('#settings-public-profile');
+    await waitToSee(box);
+    expect(await box.isChecked()).toBe(false);
+    await box.focus();
+    await page.keyboard.press('Space');
+    await tabTo(page, '#public-profile button[type="submit"]');
+    await page.keyboard.press('Enter');
+    await waitToSee(page.getByTestId('account-status').getByText('Saved: your profile is public now.'), { timeout: 10_000 });
+    expect(errors).toEqual([]);
+
+    const reader = await newcomerPage(suite);
+    await reader.page.goto(`${suite.stack.baseUrl}/projects/${project.slug}/subjects/${subjectId}`);
+    await waitToSee(reader.page.getByTestId('comment').locator('.comment-author').getByRole('link', { name: 'Ada' }).first());
+    await tabTo(reader.page, '[data-testid="comment"] .comment-author a', 80);
+    await reader.page.keyboard.press('Enter');
+    await waitToSee(reader.page.getByTestId('volunteer-name').getByText('Ada'));
+    await waitToSee(reader.page.getByTestId('volunteer-comment').getByText('What a ship!'));
+    expect(await reader.page.locator('#volunteer-comments-heading').textContent()).toBe('The latest 10 of 12 comments');
+    expect(await reader.page.getByTestId('volunteer-joined').textContent()).toMatch(/^Joined in \w+ \d{4}$/);
+    expect(await reader.page.getByTestId('volunteer-not-shown').count()).toBe(0);
+    expect(await seriousViolations(reader.page)).toEqual([]);
+    await tabTo(reader.page, '[data-testid="volunteer-collection"] a');
+    await reader.page.keyboard.press('Enter');
+    await waitToSee(reader.page.getByTestId('collection-name').getByText('Ships'));
+    const owner = reader.page.getByTestId('collection-about').getByRole('link', { name: 'Ada' });
+    expect(await owner.getAttribute('href')).toBe(`/volunteers/${account.user.id}`);
     expect(reader.errors).toEqual([]);
   });
 });

@@ -35,6 +35,7 @@ import type {
   ownClassificationListSchema,
   favouritePageSchema,
   collectionSchema,
+  volunteerProfileSchema,
   collectionPageSchema,
   collectedSubjectSchema,
   collectedSubjectPageSchema,
@@ -261,6 +262,7 @@ export type Favourite = z.infer<typeof favouriteSchema>;
 export type FavouritePage = z.infer<typeof favouritePageSchema>;
 export type Collection = z.infer<typeof collectionSchema>;
 export type CollectionPage = z.infer<typeof collectionPageSchema>;
+export type VolunteerProfile = z.infer<typeof volunteerProfileSchema>;
 export type CollectedSubject = z.infer<typeof collectedSubjectSchema>;
 export type CollectedSubjectPage = z.infer<typeof collectedSubjectPageSchema>;
 export type CollectionInput = { name: string; description?: string | null; public?: boolean };

@@ -215,6 +215,9 @@ export const accountViewSchema = userViewSchema.extend({
       description:
         'How the classifier shows itself to the account on every device it signs in on: `theme` `device` (light or dark as the device is set), `light` or `dark`, and `textSize` `normal`, `large` or `larger`; null until its volunteer chooses (each device then shows as it is set), and always for a guest (its browser keeps its choice)',
     }),
+  publicProfile: z.boolean().meta({
+    description: 'The account shows its public profile (GET /volunteers/:id: its display name, the month it joined, its public collections and its recent comments), and its name links there from its comments and collections; false until its volunteer turns it on, and always for a guest',
+  }),
   createdAt: time,
   apiKey: apiKeyViewSchema.nullable().meta({ description: 'The personal API key the request was sent with (its id, name, scope, prefix, when it expires and was last used); null with a session’s token' }),
 });
@@ -732,8 +735,17 @@ export const favouriteSchema = z.strictObject({
 /** The caller's favourites, the newest first; `next` asks for the page after (null after the last). */
 export const favouritePageSchema = z.strictObject({ favourites: z.array(favouriteSchema), next: z.string().nullable() });
 
-/** How long a collection's name and description may be, and how many collections an account and subjects a collection may hold. */
-export const COLLECTION_LIMITS = { name: 100, description: 1000, perAccount: 100, subjects: 1000 } as const;
+/**
+ * How long a collection's name and description may be, how many collections an account and subjects a collection may
+ * hold (as its owner sees it), and how many it may keep in all, those of projects closed to its owner since included.
+ */
+export const COLLECTION_LIMITS = { name: 100, description: 1000, perAccount: 100, subjects: 1000, stored: 2000 } as const;
+
+/**
+ * The id of a volunteer's public profile (GET /volunteers/:id), where their name is shown: null while they show none
+ * (they did not turn it on, `publicProfile`, or deleted their account).
+ */
+const profileId = id.nullable().meta({ description: 'Their id, for their public profile (GET /volunteers/:id); null while they show none: they did not turn it on (`publicProfile`), or deleted their account' });
 
 /** A volunteer's named collection of subjects: public ones are everyone's to read, private ones their owner's only. */
 export const collectionSchema = z.strictObject({
@@ -741,7 +753,7 @@ export const collectionSchema = z.strictObject({
   name: z.string(),
   description: z.string().nullable(),
   public: z.boolean().meta({ description: 'Everyone may read it (guests and signed-out readers too), by its address; else only its owner' }),
-  owner: z.strictObject({ displayName: z.string().nullable() }).meta({ description: 'Who gathered it, by their display name' }),
+  owner: z.strictObject({ id: profileId, displayName: z.string().nullable() }).meta({ description: 'Who gathered it, by their display name' }),
   mine: z.boolean().meta({ description: 'The caller owns it: may rename, fill, empty and delete it' }),
   subjects: z.int().meta({ description: 'How many of its subjects the caller may see (those `GET /collections/:id/subjects` lists): a subject of a project closed to them is not counted' }),
   hasSubject: z.boolean().optional().meta({ description: 'With `subjectId` asked for (GET /account/collections): whether it holds that subject' }),
@@ -1377,6 +1389,7 @@ export const subjectCommentSchema = z.strictObject({
   projectId: id,
   subjectId: id,
   author: z.strictObject({
+    id: profileId,
     displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account: the comment stays, shown as by a former volunteer' }),
     team: z.boolean().meta({ description: "Its author is a member of the project's team (a researcher or moderator): shown with a badge" }),
   }),
@@ -1432,6 +1445,38 @@ export const ownCommentSchema = z.strictObject({
   createdAt: time,
   editedAt: time.nullable(),
   hidden: subjectCommentSchema.shape.hidden,
+});
+
+/**
+ * How many of a volunteer's public collections, and of their latest comments, their profile shows (`GET
+ * /volunteers/:id/collections` pages through the rest of the collections), and how far it counts their comments.
+ */
+export const PROFILE_LIMITS = { collections: 6, comments: 10, countedComments: 1000 } as const;
+/** One of a volunteer's comments as their profile shows it: where it was said, and what (always in a project the reader may read). */
+export const profileCommentSchema = ownCommentSchema.pick({ id: true, subjectId: true, body: true, createdAt: true, editedAt: true }).extend({
+  project: ownCommentSchema.shape.project.unwrap(),
+  discussionUrl: ownCommentSchema.shape.discussionUrl.unwrap().meta({ description: "The classifier's page of the subject's discussion, at the comment (/projects/<slug>/subjects/<id>#comment-<id>), from the server's root" }),
+});
+/**
+ * A volunteer's public profile (Zooniverse's): their display name, the month they joined, their public collections and
+ * their latest comments, as the reader may read them.
+ */
+export const volunteerProfileSchema = z.strictObject({
+  id,
+  displayName: z.string(),
+  joined: z
+    .string()
+    .regex(/^\d{4}-\d\d$/)
+    .meta({ description: 'The month (UTC) their account was made, as YYYY-MM: no finer, which would tell when they were online' }),
+  mine: z.boolean().meta({ description: 'The caller’s own profile' }),
+  shown: z.boolean().meta({ description: 'Others may read it (`publicProfile`): false only for its owner, who reads their own profile as others would once they turn it on' }),
+  counts: z.strictObject({
+    collections: z.int().meta({ description: 'Their public collections' }),
+    comments: z.int().meta({ description: `Their comments the reader may read: shown (not hidden by moderators), in projects open to the reader, on subjects not taken down; counted to ${PROFILE_LIMITS.countedComments} at most` }),
+    moreComments: z.boolean().meta({ description: `They have more such comments than \`comments\` (${PROFILE_LIMITS.countedComments}+), counted no further` }),
+  }),
+  collections: collectionPageSchema.meta({ description: `Their latest public collections, ${PROFILE_LIMITS.collections} at most; \`next\` goes in \`after\` of GET /volunteers/:id/collections for more` }),
+  comments: z.array(profileCommentSchema).meta({ description: `Their latest comments the reader may read (as \`counts.comments\`), ${PROFILE_LIMITS.comments} at most, newest first` }),
 });
 /** A page of the caller's comments, newest first; `next`, when there are more, goes in `after` for the next page. */
 export const ownCommentPageSchema = z.strictObject({ comments: z.array(ownCommentSchema), next: z.string().nullable() });

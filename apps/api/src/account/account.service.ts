@@ -21,7 +21,7 @@ import type { AccountChange, EmailChange, PasswordChange } from './dto/account.d
 const ACCOUNT = `SELECT id, kind, display_name AS "displayName", email, email_verified_at IS NOT NULL AS "emailVerified", language,
     credited_name AS "creditedName", named_in_acknowledgements AS "namedInAcknowledgements",
     discussion_mails AS "discussionMails", followed_discussion_mails AS "followedDiscussionMails", report_mails AS "reportMails",
-    completion_mails AS "completionMails", volunteer_completion_mails AS "volunteerCompletionMails", display, roles.moderates, roles.researches, created_at AS "createdAt"
+    completion_mails AS "completionMails", volunteer_completion_mails AS "volunteerCompletionMails", public_profile AS "publicProfile", display, roles.moderates, roles.researches, created_at AS "createdAt"
   FROM users CROSS JOIN LATERAL ${projectRolesSql('users.id')} roles WHERE id = $1 AND kind <> 'deleted'`;
 /** The caller's classifications by project, most recent first (the index on a volunteer's classifications serves it). */
 const CONTRIBUTION = `SELECT p.id, p.slug, p.title, p.status <> 'draft' AS open, sum(c.n)::int AS classifications, max(c.last_at) AS "lastClassifiedAt"
@@ -37,11 +37,11 @@ const WORKFLOW_RECORD = `SELECT (SELECT count(*)::int FROM classifications WHERE
 /** Projects listed at most in a contribution (its total counts them all). */
 const CONTRIBUTION_PROJECTS = 100;
 
-/** A change of the account (`PATCH /account`): $2 to $12 each null, or false for $4, where it leaves the field as it is. */
+/** A change of the account (`PATCH /account`): $2 to $13 each null, or false for $4, where it leaves the field as it is. */
 const ACCOUNT_CHANGED = `display_name = coalesce($2, display_name), language = coalesce($3, language),
   credited_name = CASE WHEN $4 THEN $5 ELSE credited_name END, named_in_acknowledgements = coalesce($6, named_in_acknowledgements),
   ${MAIL_SETTINGS.map((setting, i) => `${MAIL_SETTING_COLUMNS[setting]} = coalesce($${7 + i}, ${MAIL_SETTING_COLUMNS[setting]})`).join(', ')},
-  display = coalesce($${7 + MAIL_SETTINGS.length}::jsonb, display)`;
+  display = coalesce($${7 + MAIL_SETTINGS.length}::jsonb, display), public_profile = coalesce($${8 + MAIL_SETTINGS.length}, public_profile)`;
 
 /** Ends every token issued so far: they carry an older generation. */
 const NEXT_TOKEN_GENERATION = 'token_generation = token_generation + 1';
@@ -51,7 +51,7 @@ const NEXT_TOKEN_GENERATION = 'token_generation = token_generation + 1';
  */
 const DELETED = `kind = 'deleted', email = NULL, pending_email = NULL, email_verified_at = NULL, link_mailed_at = NULL, password_hash = NULL,
   display_name = 'Deleted account', credited_name = NULL, named_in_acknowledgements = false, discussion_mails = false, followed_discussion_mails = false, report_mails = false,
-  completion_mails = false, volunteer_completion_mails = false, display = NULL, ${NEXT_TOKEN_GENERATION}, ${OWE_CLASSIFICATION_STAMPS}`;
+  completion_mails = false, volunteer_completion_mails = false, public_profile = false, display = NULL, ${NEXT_TOKEN_GENERATION}, ${OWE_CLASSIFICATION_STAMPS}`;
 
 /**
  * The free-text notes of the account's reports go with it (a volunteer may have typed anything there); each report's
@@ -100,7 +100,7 @@ export class AccountService {
     const [row] = await this.db.query<AccountRow[]>(ACCOUNT, [user.id]);
     if (!row) throw accountDeleted();
     // A guest's token of a guest who since registered speaks for the guest: the account's email is not its to see.
-    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, moderates: false, researches: false, display: null };
+    return user.kind === 'registered' ? row : { ...row, kind: 'guest', email: null, emailVerified: false, language: null, creditedName: null, namedInAcknowledgements: false, discussionMails: false, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: false, publicProfile: false, moderates: false, researches: false, display: null };
   }
 
   /** What the caller (an account or a guest) has classified: in all, and by project. */
@@ -129,7 +129,7 @@ export class AccountService {
   /**
    * Its display name, the language its mails are worded in, its credited name (null: its display name), whether it is
    * named in projects' acknowledgements, whether it is mailed of replies and mentions, of new comments in the discussions it follows, of reports in
-   * projects it moderates, and of completed workflows, and how the classifier shows itself to it: what is left out stays.
+   * projects it moderates, and of completed workflows, how the classifier shows itself to it, and whether it shows its public profile: what is left out stays.
    */
   async change(user: AuthUser, change: AccountChange): Promise<AccountView> {
     this.assertAccount(user);
@@ -142,6 +142,7 @@ export class AccountService {
         change.namedInAcknowledgements ?? null,
         ...MAIL_SETTINGS.map((setting) => change[setting] ?? null),
         change.display ? JSON.stringify(change.display) : null,
+        change.publicProfile ?? null,
       ]);
       // Mails stopped: those kept and not yet sent go too (a comment keeping one meanwhile holds the account's row until
       // it commits, see NotificationsService's MAILED; ReportMails keeps them in the statement that marks the account's

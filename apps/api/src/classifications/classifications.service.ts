@@ -9,6 +9,7 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, validationFailed, workflowNotOpen } from '../common/problem';
 import { cursorTimeSql, UNIQUE_VIOLATION } from '../common/sql';
 import { type SubjectRow, subjectOfRemovedProject, subjectView } from '../common/subject-view';
+import { timePage } from '../common/time-pages';
 import { unwrap } from '../common/zod';
 import { isFavouriteSql } from '../favourites/favourite-sql';
 import { JobProducer } from '../jobs/job-producer';
@@ -18,7 +19,7 @@ import { takenDownSql } from '../retirement/retired-by-sql';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { ClassificationWriter, PAUSED_FOR_CALLER, type Stored } from './classification-writer';
 import type { ClassificationInput } from './dto/classification.dto';
-import { type OwnClassificationsQuery, classificationCursor } from './dto/own-classifications.dto';
+import { type OwnClassificationsQuery } from './dto/own-classifications.dto';
 import { goldFeedback } from './gold-feedback';
 
 
@@ -173,11 +174,10 @@ export class ClassificationsService {
    */
   async mine({ workflowId, limit, after }: OwnClassificationsQuery, user: AuthUser): Promise<OwnClassificationList> {
     const [rows, counted] = await Promise.all([
-      this.db.query<OwnClassificationRow[]>(OWN_CLASSIFICATIONS, [user.id, workflowId ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1, accountIdOf(user)]),
+      this.db.query<OwnClassificationRow[]>(OWN_CLASSIFICATIONS, [user.id, workflowId ?? null, after?.time ?? null, after?.id ?? null, limit + 1, accountIdOf(user)]),
       after ? undefined : this.db.query<{ total: number }[]>(OWN_TOTAL, [user.id, workflowId ?? null]),
     ]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const { page, next } = timePage(rows, limit, 'classification_id');
     const classifications = page.map((row) => {
       const removed = row.project_taken_down && !row.open;
       return {
@@ -193,7 +193,6 @@ export class ClassificationsService {
         open: row.open,
       };
     });
-    const next = rows.length > limit && last ? classificationCursor(last.cursor_time, last.classification_id) : null;
     return { ...(counted ? { total: counted[0]!.total } : {}), classifications, next };
   }
 

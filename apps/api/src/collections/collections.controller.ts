@@ -75,7 +75,7 @@ export class CollectionsController {
   @Put('collections/:id/subjects/:subjectId')
   @ApiOperation({
     summary: 'Puts a subject in a collection of the caller’s.',
-    description: `No body; answers the collection. The subject must be one the caller may read (its project open to volunteers, or theirs): 404 naming \`/params/subjectId\` otherwise. Already in it: 200, nothing changes. At most 1,000 subjects a collection: the next is refused with 409 \`urn:chorus:problem:collection-full\` naming \`/params/subjectId\`. ${OWNER_ONLY} ${ACCOUNTS_ONLY}`,
+    description: `No body; answers the collection. The subject must be one the caller may read (its project open to volunteers, or theirs): 404 naming \`/params/subjectId\` otherwise. Already in it: 200, nothing changes. At most 1,000 subjects a collection, counted as the owner sees it (\`subjects\`: those of projects closed to them since are not): the next is refused with 409 \`urn:chorus:problem:collection-full\` naming \`/params/subjectId\`. At most 2,000 kept in all, those unseen included: the next is refused with 409 \`urn:chorus:problem:collection-keeps-too-many\` naming \`/params/subjectId\`. ${OWNER_ONLY} ${ACCOUNTS_ONLY}`,
   })
   @ApiZodResponse(collectionSchema, { status: 201, description: 'Added: the collection', also: { status: 200, description: 'It was in the collection already: the collection, unchanged' } })
   async addToCollection(

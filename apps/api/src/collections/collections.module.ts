@@ -5,5 +5,6 @@ import { CollectionsService } from './collections.service';
 @Module({
   controllers: [CollectionsController],
   providers: [CollectionsService],
+  exports: [CollectionsService],
 })
 export class CollectionsModule {}

@@ -10,7 +10,8 @@ import { type SubjectRow, subjectView, subjectViewColumnsSql } from '../common/s
 import { timePage } from '../common/time-pages';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { accountIdOf } from '../projects/project-access';
-import type { CollectionSubjectsQuery, CreateCollectionInput, MyCollectionsQuery, UpdateCollectionInput } from './dto/collection.dto';
+import { profileIdSql } from '../common/profile-id';
+import type { CollectionSubjectsQuery, CreateCollectionInput, MyCollectionsQuery, PublicCollectionsQuery, UpdateCollectionInput } from './dto/collection.dto';
 
 interface CollectionRow {
   id: string;
@@ -19,6 +20,7 @@ interface CollectionRow {
   description: string | null;
   public: boolean;
   display_name: string | null;
+  profile_id: string | null;
   subjects: number;
   has_subject: boolean | null;
   created_at: Date;
@@ -36,18 +38,25 @@ interface CollectedSubjectRow extends SubjectRow {
 }
 
 /**
- * Collections ($1: one's id, or null) as a reader ($7: their account id, or null) sees them, with their owner's name,
- * how many subjects each holds of projects the reader may read, and whether each holds subject $2 (none asked: null);
- * an owner's ($3: or all), newest first after the cursor ($4, $5), $6 at most.
+ * How many of collection `collection`'s subjects account `reader` may see: what the collection shows them, and, for its
+ * owner, what its cap counts.
+ */
+const readableSubjectsSql = (collection: string, reader: string) => `
+  (SELECT count(*)::int FROM collection_subjects cs JOIN subjects s ON s.id = cs.subject_id JOIN projects p ON p.id = s.project_id
+    WHERE cs.collection_id = ${collection} AND ${projectReadableBySql(reader)})`;
+
+/**
+ * Collections ($1: one's id, or null) as a reader ($7: their account id, or null) sees them, with their owner's name
+ * (and public profile), how many subjects each holds of projects the reader may read, and whether each holds subject $2
+ * (none asked: null); an owner's ($3: or all; $8: their public ones only), newest first after the cursor ($4, $5), $6 at most.
  */
 const COLLECTIONS = `
-  SELECT c.id, c.user_id, c.name, c.description, c.public, u.display_name, c.created_at, c.updated_at,
-         (SELECT count(*)::int FROM collection_subjects cs JOIN subjects s ON s.id = cs.subject_id JOIN projects p ON p.id = s.project_id
-           WHERE cs.collection_id = c.id AND ${projectReadableBySql('$7::uuid')}) AS subjects,
+  SELECT c.id, c.user_id, c.name, c.description, c.public, u.display_name, ${profileIdSql('u')} AS profile_id, c.created_at, c.updated_at,
+         ${readableSubjectsSql('c.id', '$7::uuid')} AS subjects,
          CASE WHEN $2::uuid IS NOT NULL THEN EXISTS (SELECT 1 FROM collection_subjects cs WHERE cs.collection_id = c.id AND cs.subject_id = $2) END AS has_subject,
          ${cursorTimeSql('c.created_at')} AS cursor_time
   FROM collections c JOIN users u ON u.id = c.user_id
-  WHERE ($1::uuid IS NULL OR c.id = $1) AND ($3::uuid IS NULL OR c.user_id = $3)
+  WHERE ($1::uuid IS NULL OR c.id = $1) AND ($3::uuid IS NULL OR c.user_id = $3) AND (c.public OR NOT $8::boolean)
     AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4::timestamptz, $5::uuid))
   ORDER BY c.created_at DESC, c.id DESC
   LIMIT $6`;
@@ -72,7 +81,7 @@ function toCollection(row: CollectionRow, reader: string | null): Collection {
     name: row.name,
     description: row.description,
     public: row.public,
-    owner: { displayName: row.display_name },
+    owner: { id: row.profile_id, displayName: row.display_name },
     mine: row.user_id === reader,
     subjects: row.subjects,
     ...(row.has_subject === null ? {} : { hasSubject: row.has_subject }),
@@ -162,13 +171,24 @@ export class CollectionsService {
       if (there) return false;
       const [readable] = await manager.query(`SELECT 1 FROM subjects s JOIN projects p ON p.id = s.project_id WHERE s.id = $1 AND ${projectReadableBySql('$2::uuid')}`, [subjectId, account]);
       if (!readable) throw notFound(`Subject ${subjectId} (or its project is not open to you)`, '/params/subjectId');
-      const [{ count }] = await manager.query('SELECT count(*)::int AS count FROM collection_subjects WHERE collection_id = $1', [id]);
+      // The subjects the owner sees in it, as it shows them: those of projects closed to them since do not count.
+      const [{ count }] = await manager.query(`SELECT ${readableSubjectsSql('$1', '$2::uuid')} AS count`, [id, account]);
       if (count >= COLLECTION_LIMITS.subjects) {
         throw new ProblemException(
           409,
           `The collection holds ${COLLECTION_LIMITS.subjects} subjects, the most one may: take some out, or start another collection.`,
           [{ pointer: '/params/subjectId', message: `would be subject number ${COLLECTION_LIMITS.subjects + 1} of the collection` }],
           'collection-full',
+        );
+      }
+      // Those it keeps unseen (leaving a project, a draft's) are bounded too: the rows stored, whoever may see them.
+      const [{ stored }] = await manager.query('SELECT count(*)::int AS stored FROM collection_subjects WHERE collection_id = $1', [id]);
+      if (stored >= COLLECTION_LIMITS.stored) {
+        throw new ProblemException(
+          409,
+          `The collection keeps ${COLLECTION_LIMITS.stored} subjects, the most one may, counting those of projects closed to you since (not shown, kept should they open again): start another collection.`,
+          [{ pointer: '/params/subjectId', message: `would be subject number ${COLLECTION_LIMITS.stored + 1} the collection keeps` }],
+          'collection-keeps-too-many',
         );
       }
       await manager.query('INSERT INTO collection_subjects (collection_id, subject_id) VALUES ($1, $2)', [id, subjectId]);
@@ -203,13 +223,21 @@ export class CollectionsService {
   /** The caller's collections, newest first, a page at a time; with `subjectId`, each says whether it holds that subject. */
   async mine({ subjectId, limit, after }: MyCollectionsQuery, user: AuthUser): Promise<CollectionPage> {
     const account = accountOf(user);
-    const rows = await this.db.query<CollectionRow[]>(COLLECTIONS, [null, subjectId ?? null, account, after?.time ?? null, after?.id ?? null, limit + 1, account]);
+    const rows = await this.db.query<CollectionRow[]>(COLLECTIONS, [null, subjectId ?? null, account, after?.time ?? null, after?.id ?? null, limit + 1, account, false]);
     const { page, next } = timePage(rows, limit);
     return { collections: page.map((row) => toCollection(row, account)), next };
   }
 
+  /** A volunteer's ($1) public collections, newest first, a page at a time, as the reader sees them (their profile's). */
+  async publicOf(owner: string, { limit, after }: PublicCollectionsQuery, user: AuthUser | undefined): Promise<CollectionPage> {
+    const reader = accountIdOf(user);
+    const rows = await this.db.query<CollectionRow[]>(COLLECTIONS, [null, null, owner, after?.time ?? null, after?.id ?? null, limit + 1, reader, true]);
+    const { page, next } = timePage(rows, limit);
+    return { collections: page.map((row) => toCollection(row, reader)), next };
+  }
+
   private async rowOf(manager: EntityManager, id: string, reader: string | null): Promise<CollectionRow | undefined> {
-    const [row] = await manager.query<CollectionRow[]>(COLLECTIONS, [id, null, null, null, null, 1, reader]);
+    const [row] = await manager.query<CollectionRow[]>(COLLECTIONS, [id, null, null, null, null, 1, reader, false]);
     return row;
   }
 

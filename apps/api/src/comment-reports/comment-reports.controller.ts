@@ -7,9 +7,9 @@ import { ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { AccessFirst } from '../projects/access-first';
 import { PROJECT_MODERATORS } from '../projects/project-access';
 import { COMMENT_MODERATORS } from '../discussions/discussions.service';
-import { type ReportsDismissal, reportsDismissalSchema } from '../subject-reports/dto/subject-report.dto';
+import { type ReportedPageQuery, type ReportsDismissal, reportedPageQuerySchema, reportsDismissalSchema } from '../subject-reports/dto/subject-report.dto';
 import { CommentReportsService } from './comment-reports.service';
-import { type CommentReportInput, type ReportedCommentsQuery, commentReportInputSchema, reportedCommentsQuerySchema } from './dto/comment-report.dto';
+import { type CommentReportInput, commentReportInputSchema } from './dto/comment-report.dto';
 
 @ApiTags('discussions')
 @ApiBearerAuth()
@@ -51,7 +51,7 @@ export class CommentReportsController {
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
   @ApiZodResponse(reportedCommentPageSchema, { description: 'The comments volunteers reported, the most recently first reported first, with the reports’ reasons and latest notes (moderators and researchers)' })
-  listReportedComments(@Param('id', uuidParam('id')) projectId: string, @Query(new ZodPipe(reportedCommentsQuerySchema, '/query')) query: ReportedCommentsQuery, @CurrentUser() user: AuthUser) {
+  listReportedComments(@Param('id', uuidParam('id')) projectId: string, @Query(new ZodPipe(reportedPageQuerySchema, '/query')) query: ReportedPageQuery, @CurrentUser() user: AuthUser) {
     return this.reports.reportedComments(projectId, query, user);
   }
 

@@ -5,13 +5,14 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, notFound } from '../common/problem';
 import { cursorTimeSql, isoTimeSql, returnedRows } from '../common/sql';
+import { timePage } from '../common/time-pages';
 import { DiscussionsService, signInTo } from '../discussions/discussions.service';
 import { ProjectAccess } from '../projects/project-access';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
 import { ReportMails } from '../subject-reports/report-mails';
 import { storeReportSql } from '../subject-reports/stored-report-sql';
-import { type ReportsDismissal, reportedCursor } from '../subject-reports/dto/subject-report.dto';
-import type { CommentReportInput, ReportedCommentsQuery } from './dto/comment-report.dto';
+import type { ReportedPageQuery, ReportsDismissal } from '../subject-reports/dto/subject-report.dto';
+import type { CommentReportInput } from './dto/comment-report.dto';
 
 interface StoredReportRow {
   id: string;
@@ -134,14 +135,13 @@ export class CommentReportsService {
   }
 
   /** A page of the project's reported comments, the most recently first reported first (moderators and researchers). */
-  async reportedComments(projectId: string, { limit, after, status }: ReportedCommentsQuery, user: AuthUser): Promise<ReportedCommentPage> {
+  async reportedComments(projectId: string, { limit, after, status }: ReportedPageQuery, user: AuthUser): Promise<ReportedCommentPage> {
     await this.access.requireModerator(projectId, user, '/params/id');
     const [rows, [{ total }]] = await Promise.all([
-      this.db.query<ReportedCommentRow[]>(REPORTED_COMMENTS, [projectId, status, after?.firstReportedAt ?? null, after?.commentId ?? null, limit + 1]),
+      this.db.query<ReportedCommentRow[]>(REPORTED_COMMENTS, [projectId, status, after?.time ?? null, after?.id ?? null, limit + 1]),
       this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM ${REPORTED} WHERE ${IN_STATUS}`, [projectId, status]),
     ]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const { page, next } = timePage(rows, limit, 'comment_id');
     return {
       total: total!,
       comments: page.map((row) => ({
@@ -160,7 +160,7 @@ export class CommentReportsService {
         openReports: row.open_reports,
         dismissal: row.dismissal,
       })),
-      next: rows.length > limit && last ? reportedCursor(last.cursor_time, last.comment_id) : null,
+      next,
     };
   }
 

@@ -13,6 +13,7 @@ export const API_TAGS: readonly { name: string; description: string }[] = [
   { name: 'classifications', description: 'Volunteers’ answers: submitting (with an Idempotency-Key), and the caller’s own' },
   { name: 'favourites', description: 'Subjects a volunteer keeps to look at again' },
   { name: 'collections', description: 'Named sets of subjects a volunteer gathers from any project, to keep or to share' },
+  { name: 'volunteers', description: 'Volunteers’ public profiles: their public collections and latest comments, for those who show one' },
   { name: 'retirement', description: 'Retiring and unretiring subjects by hand, and their priorities' },
   { name: 'tags', description: 'Tags volunteers proposed in tagging tasks, and those moderators hid' },
   { name: 'discussions', description: 'Subjects’ discussions (Talk): volunteers’ comments, replies, #hashtags and @mentions, those moderators hid, and volunteers’ notifications' },

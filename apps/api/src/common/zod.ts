@@ -148,6 +148,14 @@ export const pageCursorSchema = <T>(pattern: RegExp, read: (parts: string[]) => 
     .transform((cursor) => read(pattern.exec(cursor)!.slice(1)))
     .optional();
 
+/**
+ * The `after` (or `before`) of a list in time order (a volunteer's favourites, collections, comments, notifications…):
+ * the `next` of the page before, a time to the microsecond (`cursorTimeSql`) and the id that breaks ties.
+ */
+export const timeCursorSchema = pageCursorSchema(timeCursorPattern(), ([time, id]) => ({ time: time!, id: id! }));
+/** The `next` of a page of such a list, which `timeCursorSchema` reads: its last item's time to the microsecond (`cursorTimeSql`) and id. */
+export const timeCursor = (time: string, id: string) => `${time}_${id}`;
+
 const CURSOR_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 /**
  * A cursor's part that is no time, or a time that is a real moment: the pattern lets "2026-02-31T…" through, which

@@ -6,9 +6,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
+import { timePage } from '../common/time-pages';
 import { MailOutbox } from '../mail/mail-outbox';
 import { ProjectAccess, onTeamSql } from '../projects/project-access';
-import { type CommentBanInput, type CommentBansQuery, commentBanCursor } from './dto/discussions.dto';
+import { type CommentBanInput, type CommentBansQuery } from './dto/discussions.dto';
 import { hideCommentsSql } from './stored-comment';
 
 interface CommentBanRow {
@@ -101,10 +102,9 @@ export class CommentBansService {
   /** A page of the project's comment bans, the most recent first (moderators and researchers). */
   async list(projectId: string, { limit, after }: CommentBansQuery, user: AuthUser): Promise<CommentBanPage> {
     await this.access.requireModerator(projectId, user, '/params/id');
-    const rows = await this.db.query<CommentBanRow[]>(COMMENT_BANS, [projectId, after?.bannedAt ?? null, after?.volunteerId ?? null, limit + 1]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { commentBans: page.map(toView), next: rows.length > limit && last ? commentBanCursor(last.cursor_time, last.user_id) : null };
+    const rows = await this.db.query<CommentBanRow[]>(COMMENT_BANS, [projectId, after?.time ?? null, after?.id ?? null, limit + 1]);
+    const { page, next } = timePage(rows, limit, 'user_id');
+    return { commentBans: page.map(toView), next };
   }
 
   /**

@@ -7,9 +7,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, forbidden, notFound, validationFailed } from '../common/problem';
+import { profileIdSql } from '../common/profile-id';
 import { type RateLimitNote, type RateLimitState, tooManyRequests } from '../common/rate-limits';
 import { containsFoldedIndexedSql, cursorTimeSql } from '../common/sql';
 import { type SubjectRow, subjectView } from '../common/subject-view';
+import { timePage } from '../common/time-pages';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { MailOutbox } from '../mail/mail-outbox';
@@ -17,7 +19,7 @@ import type { CountedMail } from '../mail/mailer';
 import { NotificationsService } from '../notifications/notifications.service';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess, accountIdOf } from '../projects/project-access';
-import { type CommentEdit, type CommentHiding, type CommentInput, type DiscussionFollowQuery, type ProjectCommentsQuery, type SubjectCommentsQuery, commentCursor } from './dto/discussions.dto';
+import { type CommentEdit, type CommentHiding, type CommentInput, type DiscussionFollowQuery, type ProjectCommentsQuery, type SubjectCommentsQuery } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
 import { assertNotBanned } from './comment-bans.service';
 import { FOLLOWED_BY_COMMENTING, followsOfHiddenCommentsDroppedSql, followsOfShownCommentsSql } from './discussion-follows';
@@ -27,6 +29,8 @@ export interface CommentRow extends StoredCommentRow, RepliedRow {
   project_id: string;
   /** Null for a deleted account's comment: it stays, without its name. */
   display_name: string | null;
+  /** The author's public profile (`profileIdSql`): null while they show none. */
+  profile_id: string | null;
   team: boolean;
   /** `created_at` to the microsecond, for the cursor. */
   cursor_time: string;
@@ -37,7 +41,7 @@ export interface CommentRow extends StoredCommentRow, RepliedRow {
 /** A comment with its author's name and team badge (a member of the project in a moderating role), and the comment it answers. */
 const COMMENTS = `
   SELECT c.id, c.project_id, c.subject_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason,
-         CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name,
+         CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name, ${profileIdSql('u')} AS profile_id,
          EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = c.project_id AND m.user_id = c.user_id AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})) AS team,
          ${cursorTimeSql('c.created_at')} AS cursor_time,
          ${REPLIED_SQL}, CASE WHEN ru.kind = 'deleted' THEN NULL ELSE ru.display_name END AS reply_name
@@ -130,7 +134,7 @@ export class DiscussionsService {
     await this.access.readable(projectId, user, '/query/projectId');
     const team = await this.isTeam(projectId, user);
     const subject = subjectView(await this.subjectOf(projectId, subjectId), team);
-    const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.createdAt ?? null, after?.commentId ?? null, limit + 1, accountIdOf(user) ?? null]);
+    const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.time ?? null, after?.id ?? null, limit + 1, accountIdOf(user) ?? null]);
     const commentBanned = !team && (await this.commentBanned(projectId, user));
     // A volunteer banned from commenting is told of no comment (the followers leave them out): they follow nothing.
     return { subject, ...this.page(rows, limit, { user, team }), commentBanned, following: !commentBanned && (await this.following(projectId, subjectId, user)) };
@@ -169,8 +173,8 @@ export class DiscussionsService {
       projectId,
       team,
       tag ?? null,
-      after?.createdAt ?? null,
-      after?.commentId ?? null,
+      after?.time ?? null,
+      after?.id ?? null,
       limit + 1,
       accountIdOf(user) ?? null,
       author ?? null,
@@ -295,9 +299,8 @@ export class DiscussionsService {
   }
 
   private page(rows: CommentRow[], limit: number, viewer: Viewer): SubjectCommentPage {
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { comments: page.map((row) => toView(row, viewer)), next: rows.length > limit && last ? commentCursor(last.cursor_time, last.id) : null };
+    const { page, next } = timePage(rows, limit);
+    return { comments: page.map((row) => toView(row, viewer)), next };
   }
 
   /**
@@ -419,7 +422,7 @@ function toView(row: CommentRow, { user, team }: Viewer): SubjectComment {
     id: row.id,
     projectId: row.project_id,
     subjectId: row.subject_id,
-    author: { displayName: row.display_name, team: row.team },
+    author: { id: row.profile_id, displayName: row.display_name, team: row.team },
     mine: row.user_id === accountIdOf(user),
     body: row.body,
     hashtags: row.hashtags,

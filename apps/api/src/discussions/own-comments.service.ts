@@ -3,8 +3,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
+import { timePage } from '../common/time-pages';
 import { accountIdOf } from '../projects/project-access';
-import { type OwnCommentsQuery, commentCursor } from './dto/discussions.dto';
+import { type OwnCommentsQuery } from './dto/discussions.dto';
 import { OWN_COMMENTS_PAGE, type OwnCommentRow, ownCommentView } from './own-comments';
 
 /** A volunteer's own comments, in every project: what they said, theirs to read again (and download: `ExportsService`). */
@@ -19,9 +20,8 @@ export class OwnCommentsService {
   async mine({ limit, after }: OwnCommentsQuery, user: AuthUser): Promise<OwnCommentPage> {
     const account = accountIdOf(user);
     if (!account) return { comments: [], next: null };
-    const rows = await this.db.query<OwnCommentRow[]>(OWN_COMMENTS_PAGE, [account, after?.createdAt ?? null, after?.commentId ?? null, limit + 1]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { comments: page.map(ownCommentView), next: rows.length > limit && last ? commentCursor(last.cursor_time, last.id) : null };
+    const rows = await this.db.query<OwnCommentRow[]>(OWN_COMMENTS_PAGE, [account, after?.time ?? null, after?.id ?? null, limit + 1]);
+    const { page, next } = timePage(rows, limit);
+    return { comments: page.map(ownCommentView), next };
   }
 }

@@ -8,10 +8,11 @@ import { EmailLinks } from '../auth/email-links';
 import { plainOpeningOf } from '../common/plain-text';
 import { ProblemException } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
+import { timePage } from '../common/time-pages';
 import { discussionMail } from '../mail/mails';
 import { type CountedMail, Mailer } from '../mail/mailer';
 import { UnsubscribeLinks } from '../unsubscriptions/unsubscribe-links';
-import { type NotificationsQuery, type NotificationsRead, notificationCursor } from './dto/notifications.dto';
+import { type NotificationsQuery, type NotificationsRead } from './dto/notifications.dto';
 
 /** What a new or edited comment says, for whom to tell of it. */
 export interface NotifiedComment {
@@ -201,11 +202,10 @@ export class NotificationsService {
   /** The caller's notifications, newest first, a page at a time, and how many are unread. */
   async mine({ limit, after }: NotificationsQuery, user: AuthUser): Promise<NotificationPage> {
     this.assertAccount(user);
-    const rows = await this.db.query<NotificationRow[]>(NOTIFICATIONS, [user.id, after?.createdAt ?? null, after?.notificationId ?? null, limit + 1]);
+    const rows = await this.db.query<NotificationRow[]>(NOTIFICATIONS, [user.id, after?.time ?? null, after?.id ?? null, limit + 1]);
     const [{ unread }] = await this.db.query<{ unread: number }[]>(UNREAD, [user.id]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { notifications: page.map(toNotification), unread: unread!, next: rows.length > limit && last ? notificationCursor(last.cursor_time, last.id) : null };
+    const { page, next } = timePage(rows, limit);
+    return { notifications: page.map(toNotification), unread: unread!, next };
   }
 
   /** Marks the caller's notifications read (those of `ids`, or all); ones read already keep when, and ids not theirs change nothing. */

@@ -7,10 +7,11 @@ import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound, validationFailed } from '../common/problem';
 import { type RateLimitNote, tooManyRequests } from '../common/rate-limits';
 import { cursorTimeSql } from '../common/sql';
+import { timePage } from '../common/time-pages';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { MAILED_READER_SQL } from '@chorus/db';
 import { ProjectAccess } from '../projects/project-access';
-import { type NewsEdit, type NewsInput, type NewsQuery, newsCursor } from './dto/project-news.dto';
+import { type NewsEdit, type NewsInput, type NewsQuery } from './dto/project-news.dto';
 import { NewsDeliveries } from './news-deliveries';
 
 /** Ends the account's subscription to the project's news (from its page, or a news mail's one-click stop); again, nothing changes. */
@@ -93,10 +94,9 @@ export class ProjectNewsService {
 
   async list(projectId: string, { limit, after }: NewsQuery, user: AuthUser | undefined): Promise<ProjectNewsPage> {
     const forResearchers = await this.readableBy(projectId, user);
-    const rows = await this.db.query<NewsRow[]>(NEWS, [projectId, null, after?.createdAt ?? null, after?.newsId ?? null, limit + 1]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { news: page.map((row) => toView(row, forResearchers)), next: rows.length > limit && last ? newsCursor(last.cursor_time, last.id) : null };
+    const rows = await this.db.query<NewsRow[]>(NEWS, [projectId, null, after?.time ?? null, after?.id ?? null, limit + 1]);
+    const { page, next } = timePage(rows, limit);
+    return { news: page.map((row) => toView(row, forResearchers)), next };
   }
 
   async one(projectId: string, newsId: string, user: AuthUser | undefined): Promise<ProjectNews> {

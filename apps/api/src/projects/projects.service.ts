@@ -10,8 +10,9 @@ import { accountDeleted, conflict, emailUnverified, forbidden, notFound, validat
 import { listedDescriptionOf } from '../common/plain-text';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { UNIQUE_VIOLATION, containsFoldedIndexedSql, cursorTimeSql, researchersTransaction, retryOnDeadlock } from '../common/sql';
+import { timeCursor } from '../common/zod';
 import { deleteUnclassifiedWorkflows } from '../workflows/workflow-deletion';
-import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, projectCursor, slugify } from './dto/project.dto';
+import { type CreateProjectInput, type ProjectListQuery, type TakeDownInput, UUID_SHAPED, type UpdateProjectInput, slugify } from './dto/project.dto';
 import { workflowSummary } from '../workflows/workflow-progress';
 import { LISTED_PROJECT_SQL, ProjectAccess, accountIdOf } from './project-access';
 import { type OpenReports, openReportsSql } from '../subject-reports/open-reports-sql';
@@ -132,7 +133,7 @@ export class ProjectsService {
       .addSelect(cursorTimeSql('p.created_at'), 'cursor_time');
     const membership = 'p.id IN (SELECT project_id FROM project_members WHERE user_id = :userId)';
     query.where(memberOnly ? membership : `(${LISTED_PROJECT_SQL} OR ${membership})`, { userId: accountIdOf(user) });
-    if (before) query.andWhere('(p.createdAt, p.id) < (CAST(:beforeTime AS timestamptz), CAST(:beforeId AS uuid))', { beforeTime: before.createdAt, beforeId: before.id });
+    if (before) query.andWhere('(p.createdAt, p.id) < (CAST(:beforeTime AS timestamptz), CAST(:beforeId AS uuid))', { beforeTime: before.time, beforeId: before.id });
     if (status) query.andWhere('p.status = :status', { status });
     // Tags are case-blind ("fr-ca" is "fr-CA"); a tag finds its varieties too (`fr`: `fr-CA`), as `languages` counts them.
     if (language) query.andWhere(languageOrVarietySql('p.language', ':language'), { language });
@@ -148,7 +149,7 @@ export class ProjectsService {
     const last = page.at(-1);
     const listed = page.map(({ fieldGuide: _guide, description: _whole, listedDescription, ...project }) => ({ ...project, description: listedDescription }));
     const projects = await this.withWorkflows(listed, user, memberOnly);
-    return { projects, next: entities.length > limit && last ? projectCursor(raw[limit - 1]!.cursor_time, last.id) : null };
+    return { projects, next: entities.length > limit && last ? timeCursor(raw[limit - 1]!.cursor_time, last.id) : null };
   }
 
   /**

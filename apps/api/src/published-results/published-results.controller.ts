@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger'
 import { publishedResultListSchema, publishedResultSchema, publishedTextSchema, readableSetsSchema } from '@chorus/client';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, OptionalUser, Public } from '../auth/auth.decorators';
+import { revalidated } from '../common/cache-control';
 import { ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { contentDisposition, downloadName } from '../exports/download-names';
 import { PUBLISHED_TEXT_FORMATS, type PublishedTextQuery, publishedTextQuerySchema } from './dto/published-text.dto';
@@ -13,11 +14,6 @@ const PUBLISHED =
   'Each task’s consensus the consensus path reaches, as the researchers’ results give it (`answer` flattened as the downloads flatten it: a transcription’s text with its line breaks, choices’ values joined by `;`), with the review that replaces it (`reviewed`: approved, or corrected to the reviewer’s answer; an approval whose consensus changed since is none), and the subject’s metadata as volunteers see it (no `#`, `//` or `!` fields); a task whose consensus needs checking is left out until a review settles it. Never who classified or reviewed, never known answers. ' +
   'A subject is published once a workflow not in draft finished it by its retirement rule or by its team’s hand (`manual`: a team decision), while it is still in the workflow, is not a gold-standard subject and is not taken down by the project’s team; one retired by leaving the workflow (`unlinked`) is not. ' +
   'Only while its project publishes results (set by its owner or a collaborator with PATCH /projects/:id `{ "resultsPublic": true }`), else 404 naming `/params/id` (a project the operators took down publishes nothing, to its members too). `Cache-Control: no-cache` to anyone without credentials: a take-down unpublishes at once.';
-
-/** Answers to anyone are kept by caches only to be asked again (a take-down unpublishes); with credentials, the hook's `private, no-store` stays. */
-const revalidated = (reply: FastifyReply, user: AuthUser | undefined) => {
-  if (!user) reply.header('cache-control', 'no-cache');
-};
 
 @ApiTags('subject-results')
 @ApiBearerAuth()

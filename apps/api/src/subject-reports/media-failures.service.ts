@@ -7,8 +7,9 @@ import { AssignmentService } from '../assignment/assignment.service';
 import type { AuthUser } from '../auth/auth.decorators';
 import { validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
+import { timePage } from '../common/time-pages';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { type MediaFailureInput, type MediaFailuresQuery, mediaFailedSubjectCursor } from './dto/media-failure.dto';
+import { type MediaFailureInput, type MediaFailuresQuery } from './dto/media-failure.dto';
 import { replacesFailure } from './media-failure-sql';
 import { subjectLocationsIn } from './subject-of-workflow';
 
@@ -101,10 +102,9 @@ export class MediaFailuresService {
     await this.workflows.requireResearcher(workflowId, user);
     const [[summary], rows] = await Promise.all([
       this.db.query<{ subjects: number; failures: number; last_failed_at: Date | null }[]>(SUMMARY, [workflowId]),
-      this.db.query<FailedSubjectRow[]>(LISTED, [workflowId, after?.firstFailedAt ?? null, after?.subjectId ?? null, limit + 1]),
+      this.db.query<FailedSubjectRow[]>(LISTED, [workflowId, after?.time ?? null, after?.id ?? null, limit + 1]),
     ]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const { page, next } = timePage(rows, limit, 'subject_id');
     return {
       subjects: summary!.subjects,
       failures: summary!.failures,
@@ -119,7 +119,7 @@ export class MediaFailuresService {
         locations: row.locations,
         locationsCorrectedAt: row.corrected_at?.toISOString() ?? null,
       })),
-      next: rows.length > limit && last ? mediaFailedSubjectCursor(last.cursor_time, last.subject_id) : null,
+      next,
     };
   }
 }

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { reportedSubjectPageSchema, reportsDismissedSchema, subjectReportSchema } from '@chorus/client';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
-import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportInput, reportedSubjectsQuerySchema, reportsDismissalSchema, subjectReportInputSchema } from './dto/subject-report.dto';
+import { type ReportedPageQuery, type ReportsDismissal, type SubjectReportInput, reportedPageQuerySchema, reportsDismissalSchema, subjectReportInputSchema } from './dto/subject-report.dto';
 import { SubjectReportsService } from './subject-reports.service';
 import { AccessFirst } from '../projects/access-first';
 import { WORKFLOW_MODERATORS } from '../workflows/workflows.service';
@@ -50,7 +50,7 @@ export class SubjectReportsController {
     description:
       'The subjects volunteers reported, the most recently first reported first (a later report does not move a subject, so the pages list each once), with the reports’ reasons and latest notes (moderators and researchers)',
   })
-  listReportedSubjects(@Param('id', uuidParam('id')) workflowId: string, @Query(new ZodPipe(reportedSubjectsQuerySchema, '/query')) query: ReportedSubjectsQuery, @CurrentUser() user: AuthUser) {
+  listReportedSubjects(@Param('id', uuidParam('id')) workflowId: string, @Query(new ZodPipe(reportedPageQuerySchema, '/query')) query: ReportedPageQuery, @CurrentUser() user: AuthUser) {
     return this.reports.reportedSubjects(workflowId, query, user);
   }
 

@@ -5,13 +5,14 @@ import type { SubjectLocation } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import { AssignmentService } from '../assignment/assignment.service';
 import type { AuthUser } from '../auth/auth.decorators';
+import { notFound } from '../common/problem';
+import { cursorTimeSql, isoTimeSql, returnedRows } from '../common/sql';
+import { timePage } from '../common/time-pages';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ReporterPseudonyms } from './reporter-pseudonyms';
 import { ReportMails } from './report-mails';
 import { storeReportSql } from './stored-report-sql';
-import { type ReportedSubjectsQuery, type ReportsDismissal, type SubjectReportInput, reportedCursor } from './dto/subject-report.dto';
-import { notFound } from '../common/problem';
-import { cursorTimeSql, isoTimeSql, returnedRows } from '../common/sql';
+import { type ReportedPageQuery, type ReportsDismissal, type SubjectReportInput } from './dto/subject-report.dto';
 import { subjectLocationsIn } from './subject-of-workflow';
 import { isTakenDownSql } from '../retirement/retired-by-sql';
 
@@ -152,14 +153,13 @@ export class SubjectReportsService {
   }
 
   /** A page of the workflow's reported subjects, the most recently first reported first (moderators and researchers). */
-  async reportedSubjects(workflowId: string, { limit, after, status }: ReportedSubjectsQuery, user: AuthUser): Promise<ReportedSubjectPage> {
+  async reportedSubjects(workflowId: string, { limit, after, status }: ReportedPageQuery, user: AuthUser): Promise<ReportedSubjectPage> {
     await this.workflows.requireModerator(workflowId, user);
     const [rows, [{ total }]] = await Promise.all([
-      this.db.query<ReportedSubjectRow[]>(REPORTED_SUBJECTS, [workflowId, status, after?.firstReportedAt ?? null, after?.subjectId ?? null, limit + 1]),
+      this.db.query<ReportedSubjectRow[]>(REPORTED_SUBJECTS, [workflowId, status, after?.time ?? null, after?.id ?? null, limit + 1]),
       this.db.query<{ total: number }[]>(`SELECT count(*)::int AS total FROM ${REPORTED} WHERE ${IN_STATUS}`, [workflowId, status]),
     ]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const { page, next } = timePage(rows, limit, 'subject_id');
     return {
       total: total!,
       subjects: page.map((row) => ({
@@ -177,7 +177,7 @@ export class SubjectReportsService {
         locations: row.locations,
         locationsCorrectedAt: row.locations_corrected_at?.toISOString() ?? null,
       })),
-      next: rows.length > limit && last ? reportedCursor(last.cursor_time, last.subject_id) : null,
+      next,
     };
   }
 

@@ -7,12 +7,12 @@ import { type StoredAnnotation, inNaturalOrder, isUnlinked, storedConsensusOf } 
 import { type RoutingDecision, type SubjectLocation, inEachScriptsDigits, isPrivateMetadataKey, publicMetadata } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
-import { classificationCursor } from '../classifications/dto/own-classifications.dto';
 import { ProblemException } from '../common/problem';
+import { containsFoldedSql, cursorTimeSql } from '../common/sql';
+import { timePage } from '../common/time-pages';
 import { favouriteCountSql } from '../favourites/favourite-sql';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { type SubjectResultQuery, type SubjectResultsAfter, type SubjectResultsQuery, subjectResultsCursor } from './dto/subject-results.dto';
-import { containsFoldedSql, cursorTimeSql } from '../common/sql';
 import { retiredByNameSql, retiredBySql, takenDownSql } from '../retirement/retired-by-sql';
 import { ANY_REVIEW, IN_REVIEWERS_REACH, type ReviewRow, UNREVIEWED_CONSENSUS, approvalsChanged, inReviewersReach, noSubjectFor, reviewsOf, toReview } from '../consensus-reviews/review-sql';
 
@@ -568,21 +568,20 @@ export class SubjectResultsService {
     const reviewer = role === 'reviewer';
     const [[row], classifications, routing, routedFrom, inReach] = await Promise.all([
       this.db.query<SubjectResultRow[]>(subjectResults(byId(['st.subject_id = $2'], '1'), { result: true }), [workflowId, subjectId]),
-      this.db.query<ClassificationRow[]>(CLASSIFICATIONS, [workflowId, subjectId, after?.createdAt ?? null, after?.id ?? null, limit + 1]),
+      this.db.query<ClassificationRow[]>(CLASSIFICATIONS, [workflowId, subjectId, after?.time ?? null, after?.id ?? null, limit + 1]),
       reviewer ? [] : this.db.query<RoutingRow[]>(ROUTING, [workflowId, subjectId]),
       reviewer ? [] : this.db.query<Parameters<typeof toRoutedIn>[0][]>(ROUTED_FROM, [workflowId, subjectId]),
       reviewer ? this.db.query<unknown[]>(IN_REVIEWERS_REACH, [workflowId, subjectId, user.id]) : [true],
     ]);
     // A reviewer's reach first: an id out of it, one the workflow has no row for too, is refused them alike.
     if (!inReach.length || !row) throw noSubjectFor(role, subjectId, workflowId);
-    const page = classifications.slice(0, limit);
-    const last = page.at(-1);
+    const { page, next } = timePage(classifications, limit);
     return {
       ...toResult(row, { role, userId: user.id }),
       leftWorkflow: row.left_workflow,
       consensus: Object.fromEntries(Object.entries(row.tasks ?? {}).map(([task, stored]) => [task, { ...taskConsensusView(stored), result: stored.result, words: wordsOf(stored) }])),
       classifications: page.map((classification) => toClassification(classification, role)),
-      nextClassifications: classifications.length > limit && last ? classificationCursor(last.cursor_time, last.id) : null,
+      nextClassifications: next,
       // Not to a reviewer: the sets' names and who took it out are the researchers' (a set of known answers, a researcher's id).
       routing: reviewer ? null : routing.map(toRoute),
       routedFrom: reviewer ? null : routedFrom.map(toRoutedIn),

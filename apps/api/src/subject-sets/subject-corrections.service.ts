@@ -6,9 +6,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { notFound, validationFailed } from '../common/problem';
 import { cursorTimeSql, researchersTransaction, retryOnDeadlock, returnedRows } from '../common/sql';
+import { timePage } from '../common/time-pages';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
-import { type LocationChangesQuery, type SubjectCorrectionInput, locationChangeCursor } from './dto/subject-correction.dto';
+import { type LocationChangesQuery, type SubjectCorrectionInput } from './dto/subject-correction.dto';
 import { TAKING_SENT, WITHOUT_ALT, correctionErrors, lockWorkflowRowsOf, markLocationsChanged, recordCorrections } from './subject-locations';
 
 /**
@@ -63,9 +64,8 @@ export class SubjectCorrectionsService {
   /** The subject's recorded corrections, newest first, a page at a time: who, when, why, and the locations before and after. */
   async history(subjectId: string, { limit, after }: LocationChangesQuery, user: AuthUser): Promise<LocationChangePage> {
     await this.requireSubjectOfResearcher(subjectId, user);
-    const rows = await this.db.query<LocationChangeRow[]>(LOCATION_CHANGES, [subjectId, after?.changedAt ?? null, after?.id ?? null, limit + 1]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
+    const rows = await this.db.query<LocationChangeRow[]>(LOCATION_CHANGES, [subjectId, after?.time ?? null, after?.id ?? null, limit + 1]);
+    const { page, next } = timePage(rows, limit);
     return {
       changes: page.map((row) => ({
         id: row.id,
@@ -76,7 +76,7 @@ export class SubjectCorrectionsService {
         previousLocations: row.previous_locations,
         locations: row.locations,
       })),
-      next: rows.length > limit && last ? locationChangeCursor(last.cursor_time, last.id) : null,
+      next,
     };
   }
 

@@ -6,10 +6,11 @@ import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, notFound, validationFailed } from '../common/problem';
 import { cursorTimeSql } from '../common/sql';
+import { timePage } from '../common/time-pages';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
-import { type DeliveriesQuery, type WebhookEdit, type WebhookInput, deliveryCursor } from './dto/webhooks.dto';
+import { type DeliveriesQuery, type WebhookEdit, type WebhookInput } from './dto/webhooks.dto';
 
 const VIEW = 'id, project_id AS "projectId", url, events, created_at AS "createdAt"';
 const DELIVERY = `id, event, attempts, status_code AS "statusCode", error, created_at AS "createdAt", attempted_at AS "attemptedAt",
@@ -137,10 +138,9 @@ export class WebhooksService {
 
   async deliveries(webhookId: string, { limit, after }: DeliveriesQuery, user: AuthUser): Promise<WebhookDeliveryPage> {
     await this.requireAdministrator(webhookId, user);
-    const rows = await this.db.query<DeliveryRow[]>(DELIVERIES, [webhookId, after?.createdAt ?? null, after?.deliveryId ?? null, limit + 1]);
-    const page = rows.slice(0, limit);
-    const last = page.at(-1);
-    return { deliveries: page.map(deliveryOf), next: rows.length > limit && last ? deliveryCursor(last.cursor_time!, last.id) : null };
+    const rows = await this.db.query<Required<DeliveryRow>[]>(DELIVERIES, [webhookId, after?.time ?? null, after?.id ?? null, limit + 1]);
+    const { page, next } = timePage(rows, limit);
+    return { deliveries: page.map(deliveryOf), next };
   }
 }
 

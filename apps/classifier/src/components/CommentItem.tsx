@@ -2,7 +2,7 @@ import type { ProjectComment, SubjectComment } from '@chorus/client';
 import type { MouseEvent, ReactNode, Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { whenInWords } from '../lib/formats';
-import { Link, commentAnchor, commentPath, discussionsPath, subjectPath } from '../lib/router';
+import { Link, commentAnchor, commentPath, discussionsPath, subjectPath, volunteerPath } from '../lib/router';
 import { subjectHeading, volunteerSubjectName } from '../lib/subjectName';
 import { MarkdownView } from './MarkdownView';
 
@@ -24,7 +24,9 @@ export function CommentItem({
   return (
     <li id={commentAnchor(comment.id)} className={comment.hidden ? 'comment comment-hidden' : 'comment'} tabIndex={-1} ref={itemRef} data-comment-id={comment.id} data-testid="comment">
       <p className="comment-meta">
-        <span className="comment-author">{comment.author.displayName ?? t('talk.formerVolunteer')}</span>
+        <span className="comment-author">
+          {comment.author.id ? <Link to={volunteerPath(comment.author.id)}>{comment.author.displayName}</Link> : (comment.author.displayName ?? t('talk.formerVolunteer'))}
+        </span>
         {comment.author.team && <span className="badge">{t('talk.team')}</span>}{' '}
         <time className="muted" dateTime={comment.createdAt}>
           {whenInWords(comment.createdAt)}

@@ -71,6 +71,7 @@ export type Route =
   | { name: 'lab-subject-set'; projectSlug: string; setId: string }
   | { name: 'collections' }
   | { name: 'collection'; collectionId: string }
+  | { name: 'volunteer'; volunteerId: string }
   | { name: 'not-found'; path: string };
 
 export function matchRoute(path: string): Route {
@@ -92,6 +93,8 @@ export function matchRoute(path: string): Route {
     if (favourite) return { name: 'favourite', subjectId: decodeURIComponent(favourite[1]!) };
     const collection = /^\/collections\/([^/]+)\/?$/.exec(path);
     if (collection) return { name: 'collection', collectionId: decodeURIComponent(collection[1]!) };
+    const volunteer = /^\/volunteers\/([^/]+)\/?$/.exec(path);
+    if (volunteer) return { name: 'volunteer', volunteerId: decodeURIComponent(volunteer[1]!) };
     const project = /^\/projects\/([^/]+)\/?$/.exec(path);
     if (project) return { name: 'project', projectSlug: decodeURIComponent(project[1]!) };
     const subject = /^\/projects\/([^/]+)\/subjects\/([^/]+)\/?$/.exec(path);
@@ -181,6 +184,11 @@ export const COLLECTIONS = '/collections';
 /** A collection: its owner's, or anyone's while it is public (its share link). */
 export function collectionPath(collectionId: string): string {
   return `${COLLECTIONS}/${encodeURIComponent(collectionId)}`;
+}
+
+/** A volunteer's public profile: their public collections and latest comments. */
+export function volunteerPath(volunteerId: string): string {
+  return `/volunteers/${encodeURIComponent(volunteerId)}`;
 }
 
 /** The volunteer's own classifications, in every project and workflow. */

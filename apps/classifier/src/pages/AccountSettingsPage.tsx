@@ -23,7 +23,7 @@ import { chooseLanguage, languageName, languageNow, restoreLanguage } from '../i
 import { useHeadingFocusedWhenAddressed } from '../lib/focus';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { ACCOUNT, COLLECTIONS, COMMENTS, FAVOURITES, Link, navigate, projectPath } from '../lib/router';
+import { ACCOUNT, COLLECTIONS, COMMENTS, FAVOURITES, Link, navigate, projectPath, volunteerPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { type FieldErrors, useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
@@ -53,6 +53,7 @@ export function AccountSettingsPage() {
           <LanguageSetting {...loaded} />
           <DisplaySection />
           <CreditsSection {...loaded} />
+          <PublicProfileSection {...loaded} />
           <DiscussionMailsSection {...loaded} />
           <ReportMailsSection {...loaded} />
           <CompletionMailsSection {...loaded} />
@@ -393,7 +394,7 @@ function CreditsForm({ creditedName, named }: { creditedName: string; named: boo
 function DiscussionMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
   return (
-    <MailSettingsSection
+    <SettingSwitchesSection
       {...loaded}
       anchor="discussion-mails"
       title={t('account.settings.discussionMails.title')}
@@ -418,6 +419,41 @@ function DiscussionMailsSection(loaded: LoadedAccount) {
   );
 }
 
+/**
+ * Whether the volunteer shows their public profile (their name, the month they joined, their public collections and
+ * their latest comments; their name then links there): off until they turn it on. Their profile's page links here
+ * (`#public-profile`) while others cannot see it.
+ */
+function PublicProfileSection(loaded: LoadedAccount) {
+  const { t } = useTranslation();
+  const { userId } = useSession();
+  return (
+    <SettingSwitchesSection
+      {...loaded}
+      anchor="public-profile"
+      title={t('account.settings.profile.title')}
+      submit={t('account.settings.profile.submit')}
+      checkboxes={[
+        {
+          setting: 'publicProfile',
+          id: 'settings-public-profile',
+          label: t('account.settings.profile.label'),
+          hint: t('account.settings.profile.hint'),
+          said: (on, t) => (on ? t('account.settings.profile.on') : t('account.settings.profile.off')),
+        },
+      ]}
+    >
+      {userId && (
+        <p>
+          <Link to={volunteerPath(userId)} data-testid="account-profile-link">
+            {t('account.settings.profile.see')}
+          </Link>
+        </p>
+      )}
+    </SettingSwitchesSection>
+  );
+}
+
 const REPORT_MAILS_ANCHOR = 'report-mails';
 
 /**
@@ -430,7 +466,7 @@ function ReportMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
   if (!loaded.account?.moderates && window.location.hash !== `#${REPORT_MAILS_ANCHOR}`) return null;
   return (
-    <MailSettingsSection
+    <SettingSwitchesSection
       {...loaded}
       anchor={REPORT_MAILS_ANCHOR}
       title={t('account.settings.reportMails.title')}
@@ -460,14 +496,14 @@ const COMPLETION_MAILS_ANCHOR = 'completion-mails';
 function CompletionMailsSection(loaded: LoadedAccount) {
   const { t } = useTranslation();
   const researcher = loaded.account?.researches || window.location.hash === `#${COMPLETION_MAILS_ANCHOR}`;
-  const researchers: MailCheckbox = {
+  const researchers: SettingSwitch = {
     setting: 'completionMails',
     id: 'settings-completion-mails',
     label: t('account.settings.completionMails.label'),
     hint: t('account.settings.completionMails.hint'),
     said: (on, t) => (on ? t('account.settings.completionMails.on') : t('account.settings.completionMails.off')),
   };
-  const volunteers: MailCheckbox = {
+  const volunteers: SettingSwitch = {
     setting: 'volunteerCompletionMails',
     id: 'settings-volunteer-completion-mails',
     label: t('account.settings.completionMails.volunteerLabel'),
@@ -475,7 +511,7 @@ function CompletionMailsSection(loaded: LoadedAccount) {
     said: (on, t) => (on ? t('account.settings.completionMails.volunteerOn') : t('account.settings.completionMails.volunteerOff')),
   };
   return (
-    <MailSettingsSection
+    <SettingSwitchesSection
       {...loaded}
       anchor={COMPLETION_MAILS_ANCHOR}
       title={t('account.settings.completionMails.title')}
@@ -487,9 +523,18 @@ function CompletionMailsSection(loaded: LoadedAccount) {
 
 /**
  * A section of mail settings, at its `anchor` (the mails it stops link there, and its heading takes the focus when
- * the address names it): its title, what the account's settings failed to load with, and its `MailSettingsForm`.
+ * the address names it): its title, what the account's settings failed to load with, and its `SettingSwitchesForm`.
  */
-function MailSettingsSection({ account, problem, saved, anchor, title, submit, checkboxes }: LoadedAccount & { anchor: string; title: string; submit: string; checkboxes: MailCheckbox[] }) {
+function SettingSwitchesSection({
+  account,
+  problem,
+  saved,
+  anchor,
+  title,
+  submit,
+  checkboxes,
+  children,
+}: LoadedAccount & { anchor: string; title: string; submit: string; checkboxes: SettingSwitch[]; children?: ReactNode }) {
   const heading = useHeadingFocusedWhenAddressed(`#${anchor}`);
   const headingId = `account-${anchor}-heading`;
   return (
@@ -500,25 +545,29 @@ function MailSettingsSection({ account, problem, saved, anchor, title, submit, c
       <ErrorAlert problem={problem} quiet />
       {/* Drawn again from the account when its checkboxes change (the address came to name the section, say): a box
           added to a form already drawn would show its setting off, and saving would turn it off. */}
-      {account && <MailSettingsForm key={checkboxes.map((box) => box.setting).join()} account={account} saved={saved} headingId={headingId} submit={submit} checkboxes={checkboxes} />}
+      {account && <SettingSwitchesForm key={checkboxes.map((box) => box.setting).join()} account={account} saved={saved} headingId={headingId} submit={submit} checkboxes={checkboxes} />}
+      {children}
     </section>
   );
 }
 
-/** One checkbox of a `MailSettingsForm`: its setting, its field's id and words, and what saving it on or off says. */
-interface MailCheckbox {
-  setting: MailSetting;
+/** An account's setting that is on or off (`AccountView`'s): whether it is mailed of something, or shows its profile. */
+type SwitchSetting = MailSetting | 'publicProfile';
+
+/** One checkbox of a `SettingSwitchesForm`: its setting, its field's id and words, and what saving it on or off says. */
+interface SettingSwitch {
+  setting: SwitchSetting;
   id: string;
   label: string;
   hint: string;
   said: (on: boolean, t: TFunction) => string;
 }
 
-/** A section's mail settings, a checkbox each, saved together (the page's account then as saved); the notice says what each is now. */
-function MailSettingsForm({ account, saved: adopt, headingId, checkboxes, submit }: { account: AccountView; saved: (account: AccountView) => void; headingId: string; checkboxes: MailCheckbox[]; submit: string }) {
+/** A section's settings, a checkbox each, saved together (the page's account then as saved); the notice says what each is now. */
+function SettingSwitchesForm({ account, saved: adopt, headingId, checkboxes, submit }: { account: AccountView; saved: (account: AccountView) => void; headingId: string; checkboxes: SettingSwitch[]; submit: string }) {
   const client = useClient();
   const settings = checkboxes.map((box) => box.setting);
-  const form = useForm(Object.fromEntries(settings.map((setting) => [setting, String(account[setting])])) as Record<MailSetting, string>, settings);
+  const form = useForm(Object.fromEntries(settings.map((setting) => [setting, String(account[setting])])) as Record<SwitchSetting, string>, settings);
   const send = form.onSubmit({
     check: () => ({}),
     send: async () => {

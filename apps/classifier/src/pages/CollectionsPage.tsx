@@ -1,6 +1,6 @@
 import { COLLECTION_LIMITS, type CollectedSubject, type Collection } from '@chorus/client';
 import { type FormEvent, type RefObject, useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { GuestNote } from '../components/GuestNote';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { Dialog } from '../components/Dialog';
@@ -12,7 +12,7 @@ import { SubjectCard } from '../components/SubjectCard';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
 import { describeError, type Problem } from '../lib/errors';
-import { COLLECTIONS, Link, collectionPath, navigate, subjectPath } from '../lib/router';
+import { COLLECTIONS, Link, collectionPath, navigate, subjectPath, volunteerPath } from '../lib/router';
 import { useSaid } from '../lib/said';
 import { distinctSubjectNames, volunteerSubjectName } from '../lib/subjectName';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
@@ -102,7 +102,13 @@ export function CollectionPage({ collectionId }: { collectionId: string }) {
           </h1>
           {shown.description && <p className="lead">{shown.description}</p>}
           <p className="muted" data-testid="collection-about">
-            {!shown.public ? t('collections.private') : shown.owner.displayName ? t('collections.byPublic', { name: shown.owner.displayName }) : t('collections.byVolunteer')}
+            {!shown.public ? (
+              t('collections.private')
+            ) : shown.owner.displayName ? (
+              <Trans i18nKey="collections.byPublic" values={{ name: shown.owner.displayName }} components={{ owner: shown.owner.id ? <Link to={volunteerPath(shown.owner.id)} /> : <span /> }} />
+            ) : (
+              t('collections.byVolunteer')
+            )}
           </p>
           {shown.mine && <OwnerTools collection={shown} onChange={setChanged} />}
           <CollectedSubjects collection={shown} heading={heading} />

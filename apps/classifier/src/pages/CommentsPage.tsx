@@ -1,13 +1,11 @@
-import type { OwnComment } from '@chorus/client';
 import { useTranslation } from 'react-i18next';
 import { GuestNote } from '../components/GuestNote';
 import { DownloadMine } from '../components/DownloadMine';
+import { ListedComment } from '../components/ListedComment';
 import { PagedList } from '../components/PagedList';
-import { MarkdownView } from '../components/MarkdownView';
 import { useSession } from '../lib/account';
 import { useClient } from '../lib/clientContext';
-import { whenInWords } from '../lib/formats';
-import { COMMENTS, Link, discussionsPath } from '../lib/router';
+import { COMMENTS } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useLoaded } from '../lib/useLoaded';
 import { useMorePages } from '../lib/useMorePages';
@@ -57,49 +55,10 @@ function MyComments() {
       {(shown) => (
         <ol className="comment-list">
           {shown.map((comment, index) => (
-            <OwnCommentItem key={comment.id} comment={comment} row={more.newRow(index)} />
+            <ListedComment key={comment.id} comment={comment} testId="own-comment" firstLevel={2} row={more.newRow(index)} />
           ))}
         </ol>
       )}
     </PagedList>
-  );
-}
-
-/**
- * One of the volunteer's comments: where (its project, unless the operators removed it), when, whether it was edited or
- * hidden, what it says, and a link to it in its discussion, or why there is none.
- */
-function OwnCommentItem({ comment, row }: { comment: OwnComment; row: ReturnType<ReturnType<typeof useMorePages>['newRow']> }) {
-  const { t } = useTranslation();
-  const { project, discussionUrl } = comment;
-  return (
-    <li className={comment.hidden ? 'comment comment-hidden' : 'comment'} data-comment-id={comment.id} data-testid="own-comment" {...row}>
-      <p className="comment-meta">
-        {project ? <span className="comment-author">{project.title}</span> : <span className="comment-author">{t('comments.removedProject')}</span>}{' '}
-        <time className="muted" dateTime={comment.createdAt}>
-          {whenInWords(comment.createdAt)}
-        </time>
-        {comment.editedAt && <span className="muted"> {t('talk.edited')}</span>}
-      </p>
-      {comment.hidden && (
-        <p className="comment-hidden-note" data-testid="own-comment-hidden">
-          {comment.hidden.reason === null ? t('talk.hiddenFromOthers') : t('talk.hiddenBecause', { reason: comment.hidden.reason })}
-        </p>
-      )}
-      <div className="comment-body">
-        <MarkdownView text={comment.body} firstLevel={2} hashtagPath={discussionUrl && project ? (tag) => discussionsPath(project.slug, { tag }) : undefined} />
-      </div>
-      <p className="comment-about">
-        {discussionUrl ? (
-          <Link to={discussionUrl} data-testid="own-comment-discussion" aria-label={project ? t('comments.openIn', { project: project.title }) : undefined}>
-            {t('comments.open')}
-          </Link>
-        ) : (
-          <span className="muted" data-testid="own-comment-closed">
-            {project ? t('comments.closed') : t('comments.removed')}
-          </span>
-        )}
-      </p>
-    </li>
   );
 }

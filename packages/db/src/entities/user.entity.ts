@@ -62,5 +62,7 @@ export class User {
   @Column({ type: 'boolean', default: false }) volunteerCompletionMails!: boolean;
   /** How the classifier shows itself to it on every device (`Display` of @chorus/client); null: each device as it is set. */
   @Column({ type: 'jsonb', nullable: true }) display!: { theme: string; textSize: string } | null;
+  /** It shows its public profile (`GET /volunteers/:id`: its public collections, its recent comments): off until its volunteer turns it on. */
+  @Column({ type: 'boolean', default: false }) publicProfile!: boolean;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;
 }

@@ -4,7 +4,7 @@ import { accountLanguageSchema, displayNameSchema, displaySchema, emailSchema, g
 /** The name projects' acknowledgements credit the account under: a display name's rules; empty (or null) for its display name. */
 const creditedNameSchema = z.preprocess((name) => (typeof name === 'string' && name.trim() === '' ? null : name), displayNameSchema.nullable());
 
-const ACCOUNT_CHANGES = ['displayName', 'language', 'creditedName', 'namedInAcknowledgements', 'discussionMails', 'followedDiscussionMails', 'reportMails', 'completionMails', 'volunteerCompletionMails', 'display'] as const;
+const ACCOUNT_CHANGES = ['displayName', 'language', 'creditedName', 'namedInAcknowledgements', 'discussionMails', 'followedDiscussionMails', 'reportMails', 'completionMails', 'volunteerCompletionMails', 'display', 'publicProfile'] as const;
 
 export const accountChangeSchema = z
   .strictObject({
@@ -18,6 +18,7 @@ export const accountChangeSchema = z
     completionMails: z.boolean('must be true (mail me when a workflow of a project I research is complete) or false').optional(),
     volunteerCompletionMails: z.boolean('must be true (mail me when a workflow I classified in is complete) or false').optional(),
     display: displaySchema.optional(),
+    publicProfile: z.boolean('must be true (show my public profile: my public collections and recent comments) or false').optional(),
   })
   .refine((change) => ACCOUNT_CHANGES.some((field) => change[field] !== undefined), { message: `give at least one of ${ACCOUNT_CHANGES.join(', ')}`, path: ['displayName'] });
 export type AccountChange = z.infer<typeof accountChangeSchema>;

@@ -1,17 +1,10 @@
 import { z } from 'zod';
-import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
-
-/** Where a page of a volunteer's classifications starts: after this one (the `next` of the page before). */
-const CURSOR = timeCursorPattern();
-/** A cursor from a classification's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const classificationCursor = (createdAt: string, id: string) => `${createdAt}_${id}`;
-/** The `after` of a list of classifications in time order: the `next` of the page before, as its time and id. */
-export const classificationAfterSchema = pageCursorSchema(CURSOR, ([createdAt, id]) => ({ createdAt: createdAt!, id: id! }));
+import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
 /** The query of `GET /classifications`: a volunteer's own classifications, a page at a time. */
 export const ownClassificationsQuerySchema = z.strictObject({
   workflowId: z.uuid('must be the id of a workflow').optional(),
   limit: pageLimitSchema(100, 20),
-  after: classificationAfterSchema,
+  after: timeCursorSchema,
 });
 export type OwnClassificationsQuery = z.infer<typeof ownClassificationsQuerySchema>;

@@ -1,8 +1,7 @@
 import { COLLECTION_LIMITS } from '@chorus/client';
 import { singleLine } from '@chorus/tasks';
 import { z } from 'zod';
-import { timeCursorSchema } from '../../common/time-pages';
-import { pageLimitSchema } from '../../common/zod';
+import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
 const name = singleLine(
   z
@@ -40,3 +39,7 @@ export const myCollectionsQuerySchema = z.strictObject({
   after: timeCursorSchema,
 });
 export type MyCollectionsQuery = z.infer<typeof myCollectionsQuerySchema>;
+
+/** A page of a volunteer's public collections (their profile's), newest first. */
+export const publicCollectionsQuerySchema = z.strictObject({ limit: pageLimitSchema(COLLECTION_LIMITS.perAccount, 20), after: timeCursorSchema });
+export type PublicCollectionsQuery = z.infer<typeof publicCollectionsQuerySchema>;

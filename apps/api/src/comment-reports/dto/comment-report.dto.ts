@@ -1,6 +1,6 @@
 import { COMMENT_REPORT_REASONS } from '@chorus/client';
 import { z } from 'zod';
-import { reportNoteSchema, reportedPageQuerySchema } from '../../subject-reports/dto/subject-report.dto';
+import { reportNoteSchema } from '../../subject-reports/dto/subject-report.dto';
 
 /** A volunteer's report of a comment to its project's moderators: why (one of a fixed set), and an optional note. */
 export const commentReportInputSchema = z.strictObject({
@@ -8,7 +8,3 @@ export const commentReportInputSchema = z.strictObject({
   note: reportNoteSchema,
 });
 export type CommentReportInput = z.infer<typeof commentReportInputSchema>;
-
-/** The query of `GET /projects/:id/reported-comments`: the statuses are the reported subjects' own. */
-export const reportedCommentsQuerySchema = reportedPageQuerySchema('commentId');
-export type ReportedCommentsQuery = z.infer<typeof reportedCommentsQuerySchema>;

@@ -1,6 +1,6 @@
 import { COMMENT_LIMITS, STORED_HASHTAG, mentionsOf, normaliseHashtag } from '@chorus/client';
 import { z } from 'zod';
-import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 import { searchSchema } from '../../common/search';
 
 const bodySchema = z
@@ -44,13 +44,9 @@ export const commentBanInputSchema = z.strictObject({
 });
 export type CommentBanInput = z.infer<typeof commentBanInputSchema>;
 
-/** Where a page of comments starts: after the comment made at this time (the `next` of the page before). */
-const CURSOR = timeCursorPattern();
-/** A cursor from a comment's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const commentCursor = (createdAt: string, commentId: string) => `${createdAt}_${commentId}`;
 const pageSchema = {
   limit: pageLimitSchema(100, 20),
-  after: pageCursorSchema(CURSOR, ([createdAt, commentId]) => ({ createdAt: createdAt!, commentId: commentId! })),
+  after: timeCursorSchema,
 };
 
 /** The query of `GET /subjects/:id/comments`. */
@@ -85,8 +81,6 @@ export const projectCommentsQuerySchema = z.strictObject({
 });
 export type ProjectCommentsQuery = z.infer<typeof projectCommentsQuerySchema>;
 
-/** Where a page of comment bans starts: after the ban made at this time of this volunteer (the `next` of the page before). */
-export const commentBanCursor = (bannedAt: string, volunteerId: string) => `${bannedAt}_${volunteerId}`;
 /** The query of `GET /account/comments`: the caller's comments, a page at a time. */
 export const ownCommentsQuerySchema = z.strictObject(pageSchema);
 export type OwnCommentsQuery = z.infer<typeof ownCommentsQuerySchema>;
@@ -94,6 +88,6 @@ export type OwnCommentsQuery = z.infer<typeof ownCommentsQuerySchema>;
 /** The query of `GET /projects/:id/comment-bans`. */
 export const commentBansQuerySchema = z.strictObject({
   limit: pageLimitSchema(100, 20),
-  after: pageCursorSchema(CURSOR, ([bannedAt, volunteerId]) => ({ bannedAt: bannedAt!, volunteerId: volunteerId! })),
+  after: timeCursorSchema,
 });
 export type CommentBansQuery = z.infer<typeof commentBansQuerySchema>;

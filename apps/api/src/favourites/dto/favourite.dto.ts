@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { timeCursorSchema } from '../../common/time-pages';
-import { pageLimitSchema } from '../../common/zod';
+import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
 /** Marking a subject a favourite: the workflow the volunteer was shown it in, where they may classify more. */
 export const favouriteInputSchema = z.strictObject({

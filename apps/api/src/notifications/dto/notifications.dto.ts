@@ -1,15 +1,10 @@
 import { z } from 'zod';
-import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
-
-/** Where a page of notifications starts: after the one made at this time (the `next` of the page before). */
-const CURSOR = timeCursorPattern();
-/** A cursor from a notification's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const notificationCursor = (createdAt: string, notificationId: string) => `${createdAt}_${notificationId}`;
+import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
 /** The query of `GET /account/notifications`. */
 export const notificationsQuerySchema = z.strictObject({
   limit: pageLimitSchema(100, 20),
-  after: pageCursorSchema(CURSOR, ([createdAt, notificationId]) => ({ createdAt: createdAt!, notificationId: notificationId! })),
+  after: timeCursorSchema,
 });
 export type NotificationsQuery = z.infer<typeof notificationsQuerySchema>;
 

@@ -1,7 +1,7 @@
 import { NEWS_LIMITS } from '@chorus/client';
 import { singleLine } from '@chorus/tasks';
 import { z } from 'zod';
-import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
 const titleSchema = singleLine(z.string().trim().min(1, 'write a title: a line that says what the news is').max(NEWS_LIMITS.titleLength));
 const bodySchema = z.string().trim().min(1, 'write what the news says (Markdown)').max(NEWS_LIMITS.bodyLength);
@@ -18,12 +18,9 @@ export type NewsInput = z.infer<typeof newsInputSchema>;
 export const newsEditSchema = z.strictObject({ title: titleSchema.optional(), body: bodySchema.optional() });
 export type NewsEdit = z.infer<typeof newsEditSchema>;
 
-/** A cursor from when an item was posted, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const newsCursor = (createdAt: string, newsId: string) => `${createdAt}_${newsId}`;
-
 /** The query of `GET /projects/:id/news`: newest first, a page at a time. */
 export const newsQuerySchema = z.strictObject({
   limit: pageLimitSchema(50, 10),
-  after: pageCursorSchema(timeCursorPattern(), ([createdAt, newsId]) => ({ createdAt: createdAt!, newsId: newsId! })),
+  after: timeCursorSchema,
 });
 export type NewsQuery = z.infer<typeof newsQuerySchema>;

@@ -2,7 +2,7 @@ import { MARKDOWN_LENGTH, projectStatusSchema } from '@chorus/client';
 import { imageDescriptionSchema, languageTagSchema, projectImageUrlSchema, singleLine } from '@chorus/tasks';
 import { z } from 'zod';
 import { asciiSlug, unicodeSlug } from '../../common/slug';
-import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 import { searchSchema } from '../../common/search';
 
 /** A project's id, which `/projects/:id` tells from a slug by this shape. */
@@ -69,9 +69,6 @@ export const takeDownSchema = z.strictObject({
 });
 export type TakeDownInput = z.infer<typeof takeDownSchema>;
 
-/** A cursor of the project list: when a project was made, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const projectCursor = (createdAt: string, projectId: string) => `${createdAt}_${projectId}`;
-
 /**
  * The query of `GET /projects`: `member=true` lists only the caller's projects (in any status, with their role);
  * `limit` projects a page (500, as before pages, when left out), those made `before` the cursor (the `next` of the page
@@ -82,7 +79,7 @@ export const projectCursor = (createdAt: string, projectId: string) => `${create
 const projectListFields = z.strictObject({
   member: z.enum(['true', 'false'], 'must be true (only the projects you are a member of) or false').optional(),
   limit: pageLimitSchema(500, 500),
-  before: pageCursorSchema(timeCursorPattern(), ([createdAt, id]) => ({ createdAt: createdAt!, id: id! })),
+  before: timeCursorSchema,
   search: searchSchema('the title', 'search out').optional(),
   language: languageTagSchema.optional(),
   status: z.enum(projectStatusSchema.options, 'must be live or finished (or paused or draft, which find only the projects you are a member of), or left out for all').optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
 /** A volunteer's browser could not load one of the media of a subject of the workflow it was showing. */
 export const mediaFailureInputSchema = z.strictObject({
@@ -10,14 +10,9 @@ export const mediaFailureInputSchema = z.strictObject({
 });
 export type MediaFailureInput = z.infer<typeof mediaFailureInputSchema>;
 
-/** Where a page of subjects whose media failed starts: after the subject first failed at this time (the `next` of the page before). */
-const CURSOR = timeCursorPattern();
-/** A cursor from a subject's first counted failure, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const mediaFailedSubjectCursor = (firstFailedAt: string, subjectId: string) => `${firstFailedAt}_${subjectId}`;
-
 /** The query of `GET /workflows/:id/media-failures`. */
 export const mediaFailuresQuerySchema = z.strictObject({
   limit: pageLimitSchema(100, 20),
-  after: pageCursorSchema(CURSOR, ([firstFailedAt, subjectId]) => ({ firstFailedAt: firstFailedAt!, subjectId: subjectId! })),
+  after: timeCursorSchema,
 });
 export type MediaFailuresQuery = z.infer<typeof mediaFailuresQuerySchema>;

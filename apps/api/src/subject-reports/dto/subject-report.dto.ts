@@ -1,6 +1,6 @@
 import { REPORTED_SUBJECT_STATUSES, SUBJECT_REPORT_LIMITS, SUBJECT_REPORT_REASONS } from '@chorus/client';
 import { z } from 'zod';
-import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
 /** A volunteer's note with a report (of a subject or a comment), for the moderators: optional, and an empty one is none. */
 export const reportNoteSchema = z
@@ -18,22 +18,13 @@ export const subjectReportInputSchema = z.strictObject({
 });
 export type SubjectReportInput = z.infer<typeof subjectReportInputSchema>;
 
-/** Where a page of reported subjects starts: after the subject first reported at this time (the `next` of the page before). */
-const CURSOR = timeCursorPattern();
-/** A cursor from a reported subject's or comment's first report time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const reportedCursor = (firstReportedAt: string, id: string) => `${firstReportedAt}_${id}`;
-
-/** A list of reported things' query: a page (`limit`, `after`: a first report time and an id) of those in `status`. */
-export const reportedPageQuerySchema = <Id extends string>(id: Id) =>
-  z.strictObject({
-    limit: pageLimitSchema(100, 20),
-    status: z.enum(REPORTED_SUBJECT_STATUSES, `must be one of ${REPORTED_SUBJECT_STATUSES.join(', ')}`).default('open'),
-    after: pageCursorSchema(CURSOR, ([firstReportedAt, each]) => ({ firstReportedAt: firstReportedAt!, [id]: each! }) as { firstReportedAt: string } & Record<Id, string>),
-  });
-
-/** The query of `GET /workflows/:id/reported-subjects`. */
-export const reportedSubjectsQuerySchema = reportedPageQuerySchema('subjectId');
-export type ReportedSubjectsQuery = z.infer<typeof reportedSubjectsQuerySchema>;
+/** The query of a list of reported things (GET /workflows/:id/reported-subjects, GET /projects/:id/reported-comments: a comment's statuses are a subject's): a page (`limit`, `after`: a first report time and an id) of those in `status`. */
+export const reportedPageQuerySchema = z.strictObject({
+  limit: pageLimitSchema(100, 20),
+  status: z.enum(REPORTED_SUBJECT_STATUSES, `must be one of ${REPORTED_SUBJECT_STATUSES.join(', ')}`).default('open'),
+  after: timeCursorSchema,
+});
+export type ReportedPageQuery = z.infer<typeof reportedPageQuerySchema>;
 
 /** A moderator's or researcher's dismissal of a subject's open reports (handled: it stays served), with an optional note. */
 export const reportsDismissalSchema = z.strictObject({

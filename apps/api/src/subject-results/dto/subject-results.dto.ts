@@ -1,8 +1,7 @@
 import { METADATA_PARAMETER, SUBJECT_RESULT_SORTS, SUBJECT_RESULT_STATUSES, type SubjectResultSort } from '@chorus/client';
 import { LONGEST_METADATA_KEY, tidyExternalId } from '@chorus/tasks';
 import { z } from 'zod';
-import { classificationAfterSchema } from '../../classifications/dto/own-classifications.dto';
-import { enumOf, pageCursorSchema, pageLimitSchema, withNearMiss } from '../../common/zod';
+import { enumOf, pageCursorSchema, pageLimitSchema, timeCursorSchema, withNearMiss } from '../../common/zod';
 
 /** The order of a page of subject results: one of `SUBJECT_RESULT_SORTS`, or the values of a metadata field (`metadata.page`). */
 export type SubjectResultsSort = SubjectResultSort | { metadata: string };
@@ -178,6 +177,6 @@ export type SubjectResultsQuery = z.infer<typeof subjectResultsQuerySchema>;
 /** The query of `GET /workflows/:id/subject-results/:subjectId`: a page of the subject's classifications. */
 export const subjectResultQuerySchema = z.strictObject({
   limit: pageLimitSchema(100, 50),
-  after: classificationAfterSchema,
+  after: timeCursorSchema,
 });
 export type SubjectResultQuery = z.infer<typeof subjectResultQuerySchema>;

@@ -1,7 +1,7 @@
 import { SUBJECT_CORRECTION_LIMITS } from '@chorus/client';
 import { singleLine, subjectLocationsSchema } from '@chorus/tasks';
 import { z } from 'zod';
-import { pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
 /** The longest file name an upload's `fileName` takes (a passage's name is made of it). */
 export const FILE_NAME_LENGTH = 200;
@@ -32,14 +32,9 @@ export type UploadQuery = Partial<z.infer<typeof uploadQuerySchema>>;
 /** With `replaceLocations=true`: the reason to record for each correction; else undefined. */
 export type LocationReplacing = UploadQuery['replacing'];
 
-/** Where a page of a subject's corrections starts: after the one made at this time (the `next` of the page before). */
-const CURSOR = timeCursorPattern();
-/** A cursor from a correction's time, to the microsecond as Postgres keeps it, and its id (which breaks ties). */
-export const locationChangeCursor = (changedAt: string, id: string) => `${changedAt}_${id}`;
-
 /** The query of `GET /subjects/:id/location-changes`. */
 export const locationChangesQuerySchema = z.strictObject({
   limit: pageLimitSchema(100, 20),
-  after: pageCursorSchema(CURSOR, ([changedAt, id]) => ({ changedAt: changedAt!, id: id! })),
+  after: timeCursorSchema,
 });
 export type LocationChangesQuery = z.infer<typeof locationChangesQuerySchema>;

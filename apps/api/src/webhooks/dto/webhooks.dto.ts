@@ -1,6 +1,6 @@
 import { WEBHOOK_EVENTS, WEBHOOK_LIMITS } from '@chorus/client';
 import { z } from 'zod';
-import { enumOf, pageCursorSchema, pageLimitSchema, timeCursorPattern } from '../../common/zod';
+import { enumOf, pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
 /** Why an address cannot be a webhook's, or undefined when it can: http or https, and no user name or password in it. */
 function addressProblem(url: string): string | undefined {
@@ -38,12 +38,9 @@ export type WebhookInput = z.infer<typeof webhookInputSchema>;
 export const webhookEditSchema = z.strictObject({ url: urlSchema.optional(), events: eventsSchema.optional() });
 export type WebhookEdit = z.infer<typeof webhookEditSchema>;
 
-/** A cursor from when a delivery's event happened, to the microsecond, and its id (which breaks ties). */
-export const deliveryCursor = (createdAt: string, deliveryId: string) => `${createdAt}_${deliveryId}`;
-
 /** The query of `GET /webhooks/:id/deliveries`: newest first, a page at a time. */
 export const deliveriesQuerySchema = z.strictObject({
   limit: pageLimitSchema(WEBHOOK_LIMITS.deliveriesPerPage, 20),
-  after: pageCursorSchema(timeCursorPattern(), ([createdAt, deliveryId]) => ({ createdAt: createdAt!, deliveryId: deliveryId! })),
+  after: timeCursorSchema,
 });
 export type DeliveriesQuery = z.infer<typeof deliveriesQuerySchema>;
