@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { ACCOUNT_PASSWORD, newAccount, newMember, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { contentDisposition, downloadName } from '../src/exports/download-names';
-import { CLASSIFICATION_ROWS } from '../src/exports/exports.service';
+import { CLASSIFICATION_ROWS, PROJECT_CLASSIFICATION_ROWS } from '../src/exports/exports.service';
 
 let stack: Stack;
 let workflowId: string;
@@ -447,6 +447,11 @@ describe('raw classifications export', () => {
       expect(plan).toMatch(/Index Scan using classifications_once_per_volunteer_key on classifications c\b/);
       expect(plan).toMatch(/Index Scan using "?PK_\w+"? on subjects\b/);
       expect(plan).not.toMatch(/Sort Key: (c\.subject_id|s\.id)/);
+      // The project's download reads each workflow's the same way, the workflows walked in order: only they are sorted.
+      const projectPlan = (await stack.db.query(`EXPLAIN ${PROJECT_CLASSIFICATION_ROWS}`, [projectId, null, null, null, null])).rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(projectPlan).toMatch(/Index Scan using classifications_once_per_volunteer_key on classifications c\b/);
+      expect(projectPlan).toMatch(/Index Scan using "?PK_\w+"? on subjects\b/);
+      expect(projectPlan.match(/Sort Key: .*/g)).toEqual(['Sort Key: w.created_at, w.id']);
     } finally {
       await stack.db.query('ROLLBACK');
     }
@@ -652,5 +657,81 @@ describe('download links', () => {
     const kept = await open(fromLaptop.url);
     expect(kept.status).toBe(200);
     await kept.text();
+  });
+});
+
+describe('a project’s raw classifications, every workflow’s in one download', () => {
+  let projectId: string;
+  let first: string;
+  let second: string;
+  const rowsOf = async (options: Parameters<ChorusClient['projectClassifications']>[1] = {}) => JSON.parse(await stack.client.projectClassifications(projectId, { format: 'json', ...options })) as Record<string, unknown>[];
+
+  beforeAll(async () => {
+    projectId = (await stack.client.createProject({ title: `Whole project ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
+    const set = await stack.client.createSubjectSet(projectId, { name: 'Set' });
+    const { subjectIds: ids } = await stack.client.addSubjects(set.id, ['a', 'b'].map((externalId) => ({ externalId, metadata: { box: externalId }, locations: [{ type: 'text' as const, text: externalId }] })));
+    first = (await stack.client.createWorkflow(projectId, { name: 'Ads', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] })).id;
+    // Its T0 is a transcription: one column with the first workflow's T0, each answer as its own workflow flattens it.
+    const transcribe = { T0: { type: 'transcription' as const, instruction: 'Type it', next: 'T2' }, T2: { ...tasks.T1, question: 'Which?' } };
+    second = (await stack.client.createWorkflow(projectId, { name: 'Texts', firstTask: 'T0', tasks: transcribe, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] })).id;
+    await Promise.all([first, second].map((id) => stack.client.activateWorkflow(id)));
+    for (const [index, volunteer] of volunteers.entries()) {
+      for (const subjectId of ids) {
+        await volunteer.classify({ workflowId: first, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: index ? 'no' : 'yes' }, ...(index ? [] : [{ task: 'T1', value: ['coach'] }])] }, randomUUID());
+      }
+    }
+    await volunteers[0]!.classify({ workflowId: second, workflowVersion: 1, subjectId: ids[1]!, annotations: [{ task: 'T0', value: '=SUM(A1)' }, { task: 'T2', value: ['horse'] }] }, randomUUID());
+  });
+
+  it('gives each workflow’s rows as its own download does, with the workflow’s id and name, workflow by workflow, oldest first', async () => {
+    const rows = await rowsOf();
+    expect(rows.map((row) => row.workflow_name)).toEqual(['Ads', 'Ads', 'Ads', 'Ads', 'Texts']);
+    const own = async (id: string) => JSON.parse(await stack.client.classifications(id, { format: 'json' })) as Record<string, unknown>[];
+    const withWorkflow = (row: Record<string, unknown>, id: string, name: string) => ({ T0_answer: null, T1_answer: null, T2_answer: null, T0_asked_for_check: null, ...row, workflow_id: id, workflow_name: name });
+    expect(rows).toEqual([...(await own(first)).map((row) => withWorkflow(row, first, 'Ads')), ...(await own(second)).map((row) => withWorkflow(row, second, 'Texts'))]);
+    expect(rows.at(-1)).toMatchObject({ T0_answer: '=SUM(A1)', T1_answer: null, T2_answer: ['horse'], T0_asked_for_check: false, workflow_version: 1 });
+    const [header, ...lines] = (await stack.client.projectClassifications(projectId, { format: 'csv', metadata: 'columns' })).trim().split('\n');
+    expect(header).toBe(
+      'classification_id,subject_id,external_id,earlier_locations,user_id,user_kind,user_name,workflow_id,workflow_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer,T2_answer,T0_asked_for_check,metadata.box',
+    );
+    // Each workflow's list is a list, its text guarded as in the workflow's own download.
+    expect([lines.map((line) => line.split(',').at(-4)).sort(), lines.at(-1)!.split(',').slice(-5)]).toEqual([['', '', '', 'coach', 'coach'], ["'=SUM(A1)", '', 'horse', 'false', 'b']]);
+    const ndjson = (await stack.client.projectClassifications(projectId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
+    expect(ndjson).toEqual(rows);
+  });
+
+  it('resumes after the last row received (after=), and gives only what changed since a moment', async () => {
+    const rows = await rowsOf();
+    const ids = rows.map((row) => row.classification_id);
+    expect((await rowsOf({ after: ids[1] as string })).map((row) => row.classification_id)).toEqual(ids.slice(2));
+    expect((await rowsOf({ after: ids[3] as string })).map((row) => row.classification_id)).toEqual(ids.slice(4));
+    expect(await rowsOf({ after: ids[4] as string })).toEqual([]);
+    const later = rows.at(-1)!.updated_at as string;
+    expect((await rowsOf({ since: later })).map((row) => row.classification_id)).toEqual(rows.filter((row) => (row.updated_at as string) >= later).map((row) => row.classification_id));
+    // Another project's classification, or none, is refused by name.
+    const elsewhere = (JSON.parse(await stack.client.classifications(workflowId, { format: 'json' })) as Record<string, unknown>[])[0]!.classification_id as string;
+    for (const after of [elsewhere, randomUUID(), 'last']) {
+      const error = (await rowsOf({ after }).catch((e) => e)) as ChorusApiError;
+      expect([error.status, error.problem.errors?.map((field) => field.pointer)]).toEqual([422, ['/query/after']]);
+    }
+    const unknown = (await stack.client.request('GET', `/projects/${projectId}/classifications?sort=externalId`).catch((e) => e)) as ChorusApiError;
+    expect(unknown.problem.errors?.map((field) => field.pointer)).toEqual(['/query/sort']);
+  });
+
+  it('is for the project’s researchers only, by a download link too, which opens this download alone', async () => {
+    expect(((await volunteers[0]!.projectClassifications(projectId).catch((e) => e)) as ChorusApiError).status).toBe(403);
+    expect(((await volunteers[0]!.projectClassificationsLink(projectId).catch((e) => e)) as ChorusApiError).status).toBe(403);
+    const none = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/classifications`);
+    expect(none.status).toBe(401);
+    const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
+    const link = await scientist.client.projectClassificationsLink(projectId, 'ndjson');
+    expect(link.url).toMatch(new RegExp(`^/api/v1/projects/${projectId}/classifications\\?token=[^&]+&format=ndjson$`));
+    const response = await fetch(`${stack.baseUrl}${link.url}`);
+    expect([response.status, response.headers.get('content-disposition')]).toEqual([200, expect.stringMatching(/^attachment; filename="classifications-whole-project-[0-9a-f]{8}-[0-9a-f-]{36}-\d{8}T\d{6}Z\.ndjson"/)]);
+    expect((await response.text()).trim().split('\n')).toHaveLength(5);
+    const comments = await fetch(`${stack.baseUrl}${link.url.replace('/classifications?', '/comments/download?')}`);
+    expect(comments.status).toBe(401);
+    const workflow = await fetch(`${stack.baseUrl}/api/v1/workflows/${first}/classifications?${new URL(link.absoluteUrl).searchParams}`);
+    expect(workflow.status).toBe(401);
   });
 });

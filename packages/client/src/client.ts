@@ -43,6 +43,11 @@ export interface DownloadOptions {
   /** Only the rows of this subject set's subjects. */
   subjectSetId?: string;
 }
+/** What a project's raw classifications download holds and how it is written: the workflow download's, and where to resume. */
+export interface ProjectClassificationsOptions extends Pick<DownloadOptions, 'format' | 'since' | 'metadata'> {
+  /** The classification_id of the last row an interrupted download gave: only the rows after it. */
+  after?: string;
+}
 /** Which transcription task's consensus the transcriptions download gives, and how. */
 export interface TranscriptionsOptions {
   /** The transcription task's key, such as `T0`. */
@@ -964,6 +969,19 @@ export class ChorusClient {
    */
   downloadLink(workflowId: string, { kind, format, subjectSetId }: DownloadLinkOptions) {
     return this.call<DownloadLink>('POST', `/workflows/${workflowId}/download-links`, { kind, format, subjectSetId });
+  }
+
+  /**
+   * The project's raw classifications download: every workflow's, one flat row each, workflow by workflow (the oldest
+   * first), with `workflow_id` and `workflow_name`; `after`, a classification_id, resumes after its row.
+   */
+  projectClassifications(projectId: string, { format = 'json', since, metadata, after }: ProjectClassificationsOptions = {}): Promise<string> {
+    return this.download(`/projects/${projectId}/classifications`, { format, since, metadata, after });
+  }
+
+  /** A link to the project's raw classifications download, as `downloadLink`'s (researchers only), in `format` if given; add `since`, `bom`, `metadata` or `after` to its query. */
+  projectClassificationsLink(projectId: string, format?: ExportFormat) {
+    return this.call<DownloadLink>('POST', `/projects/${projectId}/classifications/download-links`, { format });
   }
 
   /** A link to the project's comments download, as `downloadLink`'s (researchers only); add `format` (and `bom`) to its query. */

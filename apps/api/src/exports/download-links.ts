@@ -10,9 +10,10 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 /** Why a download link opens nothing: `LinkClaims` says which of the two. */
 export type LinkRefusal = 'invalid' | 'key-revoked';
 
-/** A project's downloads: its comments, and its volunteers to credit. */
-export type ProjectDownloadKind = 'comments' | 'contributors';
-export const isProjectDownload = (kind: DownloadTarget['kind']): kind is ProjectDownloadKind => kind === 'comments' || kind === 'contributors';
+/** A project's downloads: its comments, its volunteers to credit, and every workflow's classifications. */
+export const PROJECT_DOWNLOAD_KINDS = ['comments', 'contributors', 'project-classifications'] as const;
+export type ProjectDownloadKind = (typeof PROJECT_DOWNLOAD_KINDS)[number];
+export const isProjectDownload = (kind: DownloadTarget['kind']): kind is ProjectDownloadKind => (PROJECT_DOWNLOAD_KINDS as readonly string[]).includes(kind);
 
 /**
  * What a link downloads: one of a workflow's downloads (of one of its sets alone with `subjectSetId`: signed in, so that

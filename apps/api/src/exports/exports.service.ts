@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { DownloadSort, DownloadLink, DownloadMetadata, ExportFormat, TranscriptionFormat } from '@chorus/client';
 import type { Task, WorkflowDefinition } from '@chorus/tasks';
-import { byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isUnlinked, type Project, type SubjectSet, type Workflow, storedConsensusOf } from '@chorus/db';
+import { byExcludedVolunteerOfWorkflowSql, byExcludedVolunteerSql, inNaturalOrder, isUnlinked, type Project, type SubjectSet, type Workflow, storedConsensusOf } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { isApiKey } from '../auth/api-keys';
@@ -18,7 +18,7 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { type ClassificationRow, classificationColumns, classificationListColumns, flattenClassification, taskKeysOf } from './classification-rows';
+import { type ClassificationRow, type ProjectClassificationRow, type VersionRead, classificationColumns, classificationListColumns, definitionsByVersion, flattenClassification, flattenProjectClassification, projectClassificationColumns, taskKeysOf } from './classification-rows';
 import { type ConsensusRow, columnsOf, consensusListColumns, flatten } from './consensus-rows';
 import { COMMENT_COLUMNS, COMMENT_LIST_COLUMNS, COMMENT_ROWS, COMMENT_ROWS_SINCE, type CommentRow, flattenComment } from './comment-rows';
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
@@ -28,7 +28,7 @@ import { DownloadLinks, type DownloadTarget, type OwnDownloadKind, type ProjectD
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams, type SnapshotRead } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
-import { OWN_CLASSIFICATION_COLUMNS, OWN_CLASSIFICATION_ROWS, OWN_CLASSIFICATION_VERSIONS, type OwnClassificationRow, ownClassificationRecord, ownClassificationsNeedAnAccount, versionKey } from './own-classification-rows';
+import { OWN_CLASSIFICATION_COLUMNS, OWN_CLASSIFICATION_ROWS, OWN_CLASSIFICATION_VERSIONS, type OwnClassificationRow, ownClassificationRecord, ownClassificationsNeedAnAccount } from './own-classification-rows';
 import { OWN_COMMENT_COLUMNS, OWN_COMMENT_LIST_COLUMNS, OWN_COMMENT_ROWS, ownCommentRecord, ownCommentsNeedAnAccount } from './own-comment-rows';
 import type { OwnCommentRow } from '../discussions/own-comments';
 import { SUBJECT_SET_ROWS, type SubjectSetRow, flattenSetSubject, subjectSetColumns, subjectSetColumnsOf } from './subject-set-rows';
@@ -461,6 +461,10 @@ export const CLASSIFICATION_ROW_SELECT: readonly (readonly [name: keyof Classifi
 ];
 export const SET_CLASSIFICATION_ROW_SELECT = withLeftSet<ClassificationRow>(CLASSIFICATION_ROW_SELECT);
 
+/** What a classification's row (`c`) joins: its subject (`s`), read by its primary key, and its volunteer (`u`). */
+const CLASSIFICATION_ROW_JOINS = `CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata FROM subjects s WHERE s.id = c.subject_id OFFSET 0) s
+  JOIN users u ON u.id = c.user_id`;
+
 /**
  * A classification's row (`CLASSIFICATION_ROW_SELECT`, of a set's download with `set`); with `since` ($2), only those
  * stored or changed (their `after_retirement` flag, their subject's locations corrected) at or after it, or whose
@@ -472,13 +476,52 @@ export const SET_CLASSIFICATION_ROW_SELECT = withLeftSet<ClassificationRow>(CLAS
 const classificationRow = (set?: string, joinedAt = set && 'ms.created_at') => `
   SELECT ${selectList(joinedAt ? SET_CLASSIFICATION_ROW_SELECT : CLASSIFICATION_ROW_SELECT)}
   FROM ${rowsOf('classifications', 'c', set)}
-  CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata FROM subjects s WHERE s.id = c.subject_id OFFSET 0) s
-  JOIN users u ON u.id = c.user_id
+  ${CLASSIFICATION_ROW_JOINS}
   WHERE c.workflow_id = $1 AND ${classificationChangedSince(joinedAt)}`;
 
 /** $2: only the classifications stored or changed at or after it, or whose subject joined the set then (`joinedAt`), or null for all. */
 const classificationChangedSince = (joinedAt: string | undefined) =>
   `($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2${joinedAt ? ` OR ${joinedAt} >= $2` : ''})`;
+
+/** A row of the project's ($1) download: the workflow download's, its volunteer's exclusion read from the project itself. */
+const PROJECT_CLASSIFICATION_ROW_SELECT = CLASSIFICATION_ROW_SELECT.map(([name, sql]) => [name, name === 'excluded_volunteer' ? byExcludedVolunteerSql('c', '$1::uuid') : sql] as const);
+
+/** Below every subject and volunteer id: where a workflow's rows start when the download resumes in another. */
+const NO_ID = "'00000000-0000-0000-0000-000000000000'::uuid";
+
+/**
+ * The project's ($1) classifications, stored or changed since $2 (or null for all), workflow by workflow, the oldest
+ * first, each workflow's in its own download's order (subject, then volunteer), read from its unique index as that
+ * download reads them: the workflows are walked in order and each one's rows read on their own (a lateral join is a
+ * nested loop, which keeps its outer side's order), so that rows stream from the first and nothing is sorted. With a
+ * place to resume after (`after`: $3 its workflow, $4 its subject, $5 its volunteer), only the rows after it: the
+ * workflows from its own on, and in its own, the rows after it in the index.
+ */
+export const PROJECT_CLASSIFICATION_ROWS = `
+  SELECT w.id AS workflow_id, w.name AS workflow_name, classification_row.*
+  FROM (SELECT w.id, w.name FROM workflows w
+        WHERE w.project_id = $1 AND ($3::uuid IS NULL OR (w.created_at, w.id) >= (SELECT a.created_at, a.id FROM workflows a WHERE a.id = $3))
+        ORDER BY w.created_at, w.id ${EVERY_ROW}) w
+  CROSS JOIN LATERAL (
+    SELECT ${selectList(PROJECT_CLASSIFICATION_ROW_SELECT)}
+    FROM classifications c
+    ${CLASSIFICATION_ROW_JOINS}
+    WHERE c.workflow_id = w.id AND ${classificationChangedSince(undefined)}
+      AND (c.subject_id, c.user_id) > (CASE WHEN w.id = $3 THEN $4::uuid ELSE ${NO_ID} END, CASE WHEN w.id = $3 THEN $5::uuid ELSE ${NO_ID} END)
+    ORDER BY c.subject_id, c.user_id OFFSET 0) classification_row`;
+
+/** Every version of every workflow of the project ($1), to flatten each row by the version it answered; the workflows oldest first. */
+const PROJECT_VERSIONS = `
+  SELECT v.workflow_id, v.version, v.definition FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id
+  WHERE w.project_id = $1 ORDER BY w.created_at, w.id, v.version`;
+
+/** Where classification $2, of the project ($1), is in the project's download: its workflow, subject and volunteer. */
+const PROJECT_CLASSIFICATION_PLACE = `
+  SELECT c.workflow_id, c.subject_id, c.user_id FROM classifications c JOIN workflows w ON w.id = c.workflow_id WHERE c.id = $2 AND w.project_id = $1`;
+
+/** The subjects of the project's ($1) classifications stored or changed since $2 (or null for all): for their metadata's keys. */
+const PROJECT_CLASSIFIED_SUBJECTS = `
+  SELECT c.subject_id FROM workflows w JOIN classifications c ON c.workflow_id = w.id WHERE w.project_id = $1 AND ${classificationChangedSince(undefined)}`;
 
 /**
  * The workflow's classifications in each download order (`sort`). `id`: in the order of the unique index (subject,
@@ -628,8 +671,33 @@ function refuseMisreadKeys(keys: readonly string[]): void {
   );
 }
 
-/** Where each of a project's downloads is, under the project's path. */
-const PROJECT_DOWNLOAD_PATHS: Record<ProjectDownloadKind, string> = { comments: 'comments/download', contributors: 'contributors' };
+/**
+ * Each workflow's definitions newest first, the workflows in the order read (oldest first): the answer columns of the
+ * project's download are a workflow's current tasks first, then those only its older versions had, workflow by workflow.
+ */
+function newestVersionsFirst(versions: readonly VersionRead[]): WorkflowDefinition[] {
+  const byWorkflow = new Map<string, WorkflowDefinition[]>();
+  for (const { workflow_id, definition } of versions) byWorkflow.set(workflow_id, [definition, ...(byWorkflow.get(workflow_id) ?? [])]);
+  return [...byWorkflow.values()].flat();
+}
+
+/**
+ * Where classification `after` is in the project's download (`PROJECT_CLASSIFICATION_PLACE`), to resume after it; one
+ * that is not the project's (or no longer there) is refused, 422 naming `after`.
+ */
+async function placeInProject(read: SnapshotRead, projectId: string, after: string): Promise<{ workflow_id: string; subject_id: string; user_id: string }> {
+  const [place] = await read<{ workflow_id: string; subject_id: string; user_id: string }>(PROJECT_CLASSIFICATION_PLACE, [projectId, after]);
+  if (place) return place;
+  const message = "is not a classification of this project: give the classification_id of the last row you hold of this project's download, or leave after out for every row";
+  throw new ProblemException(422, `The download's after ${message}.`, [{ pointer: '/query/after', message }]);
+}
+
+/** Where each of a project's downloads is, and where its links are asked for, under the project's path. */
+const PROJECT_DOWNLOAD_PATHS: Record<ProjectDownloadKind, { download: string; links: string }> = {
+  comments: { download: 'comments/download', links: 'comments/download-links' },
+  contributors: { download: 'contributors', links: 'contributors/download-links' },
+  'project-classifications': { download: 'classifications', links: 'classifications/download-links' },
+};
 
 /** Each of the account's own downloads: the file its path names, where links to it are asked for, and the refusal of a guest's. */
 const OWN_DOWNLOADS: Record<OwnDownloadKind, { file: OwnDownloadFile; links: string; needsAccount: () => ProblemException }> = {
@@ -651,7 +719,8 @@ function pathsOf(target: DownloadTarget, format: ExportFormat = 'csv'): { downlo
     return { download: `${set}/subjects.csv`, links: `${set}/download-links` };
   }
   if ('projectId' in target) {
-    return { download: `/${API_PREFIX}/projects/${target.projectId}/${PROJECT_DOWNLOAD_PATHS[target.kind]}`, links: `/${API_PREFIX}/projects/${target.projectId}/${target.kind}/download-links` };
+    const { download, links } = PROJECT_DOWNLOAD_PATHS[target.kind];
+    return { download: `/${API_PREFIX}/projects/${target.projectId}/${download}`, links: `/${API_PREFIX}/projects/${target.projectId}/${links}` };
   }
   return { download: `/${API_PREFIX}/workflows/${target.workflowId}/${target.kind}`, links: `/${API_PREFIX}/workflows/${target.workflowId}/download-links` };
 }
@@ -698,8 +767,8 @@ export class ExportsService {
   }
 
   /** A link that opens one of the project's downloads without an Authorization header (researchers, checked by the route). */
-  projectLink(projectId: string, kind: ProjectDownloadKind, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
-    return this.linkTo({ projectId, kind }, undefined, user, session, origin);
+  projectLink(projectId: string, kind: ProjectDownloadKind, user: AuthUser, session: TokenSession, origin: string | undefined, format?: ExportFormat): Promise<DownloadLink> {
+    return this.linkTo({ projectId, kind }, format, user, session, origin);
   }
 
   /** A link that opens one of the account's own downloads in `format` without an Authorization header (an account's, not a guest's). */
@@ -848,6 +917,36 @@ export class ExportsService {
     );
   }
 
+  /**
+   * Every classification of every workflow of the project (or those stored or changed since a moment), one row each,
+   * as the workflow download gives it, with its workflow's id and name; a task key of several workflows is one
+   * `<task>_answer` column, each row's answer flattened by the version it answered. Workflow by workflow, oldest first,
+   * each in subject then volunteer order (`PROJECT_CLASSIFICATION_ROWS`); with `after` (a classification of the project),
+   * only the rows after it, so that an interrupted download resumes where it stopped.
+   */
+  async projectClassifications({ project, downloader }: AllowedProjectDownload, form: DownloadForm, since?: Date, metadata: DownloadMetadata = 'json', after?: string): Promise<ExportDownload> {
+    return this.streams.open<ProjectClassificationRow>(
+      async (read) => {
+        const versions = await read<VersionRead>(PROJECT_VERSIONS, [project.id]);
+        const place = after === undefined ? undefined : await placeInProject(read, project.id, after);
+        const newestFirst = newestVersionsFirst(versions);
+        const taskKeys = taskKeysOf(newestFirst);
+        const metadataForm = await metadataFormOf(metadata, read, PROJECT_CLASSIFIED_SUBJECTS, [project.id, since ?? null]);
+        const byVersion = definitionsByVersion(versions);
+        return {
+          sql: PROJECT_CLASSIFICATION_ROWS,
+          parameters: [project.id, since ?? null, place?.workflow_id ?? null, place?.subject_id ?? null, place?.user_id ?? null],
+          toRecord: (row) => flattenProjectClassification(row, byVersion, taskKeys, metadataForm),
+          columns: projectClassificationColumns(taskKeys, newestFirst, metadataForm),
+          listColumns: classificationListColumns(taskKeys, newestFirst),
+          name: (began, format) => downloadName('classifications', { id: project.id, name: project.title }, began, format),
+        };
+      },
+      form,
+      downloader.id,
+    );
+  }
+
   /** Every volunteer's report of a subject of the workflow (or those stored since a moment), one row each. */
   async subjectReports({ workflow, downloader }: AllowedDownload, form: DownloadForm, since?: Date): Promise<ExportDownload> {
     const workflowId = workflow.id;
@@ -922,8 +1021,7 @@ export class ExportsService {
   ownClassifications({ downloader }: AllowedOwnDownload, form: DownloadForm): Promise<ExportDownload> {
     return this.streams.open<OwnClassificationRow>(
       async (read) => {
-        const versions = await read<{ workflow_id: string; version: number; definition: WorkflowDefinition }>(OWN_CLASSIFICATION_VERSIONS, [downloader.id]);
-        const definitions = new Map(versions.map(({ workflow_id, version, definition }) => [versionKey(workflow_id, version), definition]));
+        const definitions = definitionsByVersion(await read<VersionRead>(OWN_CLASSIFICATION_VERSIONS, [downloader.id]));
         return {
           sql: OWN_CLASSIFICATION_ROWS,
           parameters: [downloader.id],

@@ -62,6 +62,21 @@ export interface ClassificationsQuery extends DownloadQuery {
   subjectSetId?: string;
 }
 
+/**
+ * The project's raw classifications download's query: a download's, how it gives the subjects' metadata, and the
+ * classification to resume after (`after`: the last row an interrupted download gave).
+ */
+const projectClassificationsQuerySchema = z.strictObject({
+  ...downloadShape,
+  ...metadataShape,
+  after: z.uuid("must be the classification_id of the last row you hold of this project's download, to resume after it, or leave after out for every row").optional(),
+});
+export const projectClassificationsQuery = new ZodPipe(projectClassificationsQuerySchema, '/query');
+export interface ProjectClassificationsQuery extends DownloadQuery {
+  metadata: DownloadMetadata;
+  after?: string;
+}
+
 /** The consensus download's query: the same parameters as the raw classifications'. */
 export const consensusQuery = classificationsQuery;
 export type ConsensusQuery = ClassificationsQuery;
@@ -84,7 +99,7 @@ export const ownDownloadFormat = (file: OwnDownloadFile) =>
 const ownDownloadQuerySchema = z.strictObject({ bom: downloadShape.bom, token: downloadTokenSchema });
 export const ownDownloadQuery = new ZodPipe(ownDownloadQuerySchema, '/query');
 export type OwnDownloadQuery = z.infer<typeof ownDownloadQuerySchema>;
-/** A link to one of the account's own downloads: the format it opens it in (CSV without one). */
+/** A link to one of the account's own downloads (CSV without a format), or to a project's raw classifications: the format it opens it in. */
 export const ownDownloadLinkSchema = z.strictObject({ format: downloadLinkRequestSchema.shape.format }).default({});
 export type OwnDownloadLinkRequest = z.infer<typeof ownDownloadLinkSchema>;
 
