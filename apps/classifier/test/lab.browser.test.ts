@@ -1063,6 +1063,13 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(rawUrl.searchParams.get('sort')).toBe('externalId');
     const [, ...rawRows] = (await (await fetch(rawUrl)).text()).trim().split('\n');
     expect(rawRows.map((row) => row.split(',')[2])).toEqual(classified.sort());
+    // Every workflow's classifications of the project in one file, saved as it streams.
+    const whole = page.getByTestId('lab-project-classifications-download');
+    await whole.getByLabel('Format').selectOption('ndjson');
+    const [download] = await Promise.all([page.waitForEvent('download'), whole.getByRole('button', { name: 'Save every workflow’s classifications' }).click()]);
+    const rows = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { workflow_id: string; external_id: string });
+    expect([rows.map((row) => row.workflow_id), rows.map((row) => row.external_id).sort()]).toEqual([classified.map(() => workflowId), classified.sort()]);
+    await waitToSee(whole.getByText('Saving every workflow’s classifications as NDJSON', { exact: false }));
     expect(errors).toEqual([]);
   });
 

@@ -113,13 +113,6 @@ function queryString(query: Record<string, string | number | undefined>): URLSea
   return new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
 }
 
-/** The file name a `Content-Disposition` gives: its `filename*` (RFC 6266, in its own letters), else its `filename`. */
-function fileNameOf(disposition: string | null): string | null {
-  const encoded = disposition?.match(/filename\*=UTF-8''([^;\s]+)/i)?.[1];
-  if (encoded) return decodeURIComponent(encoded);
-  return disposition?.match(/filename="([^"]+)"/i)?.[1] ?? null;
-}
-
 /** A consensus or classifications download's query: `format` first (JSON without one), then the options given. */
 function downloadQuery({ format = 'json', since, sort, metadata, subjectSetId }: DownloadOptions) {
   return { format, since, sort, metadata, subjectSetId };
@@ -890,12 +883,11 @@ export class ChorusClient {
     return `${this.baseUrl}/subject-sets/${subjectSetId}/published-text?${queryString({ format: 'text', workflowId })}`;
   }
   /**
-   * The same document as `publishedTextFile`, asked with the client's token (a draft project's members read it too), and
-   * the name the server gives its file (`Content-Disposition`), for a page to save it under.
+   * A link to the same document as `publishedTextFile` that needs no Authorization header, for 10 minutes (a draft
+   * project's members, whose plain link would carry no token): for a browser to save the file as it streams.
    */
-  async publishedTextAttachment(subjectSetId: string, workflowId: string): Promise<{ text: string; fileName: string }> {
-    const response = await this.fetchDownload(`/subject-sets/${subjectSetId}/published-text`, { format: 'text', workflowId });
-    return { text: await response.text(), fileName: fileNameOf(response.headers.get('content-disposition')) ?? `published-text-${subjectSetId}.txt` };
+  publishedTextLink(subjectSetId: string, workflowId: string) {
+    return this.call<DownloadLink>('POST', `/subject-sets/${subjectSetId}/published-text/download-links`, { workflowId });
   }
   /** Sets subjects' priorities, which `priority` selection serves lowest first (kept, with a warning, under another order). */
   setPriorities(workflowId: string, priorities: SubjectPriority[]) {

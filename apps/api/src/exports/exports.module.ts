@@ -22,5 +22,6 @@ import { TranscriptionsDownloadController } from './transcriptions-download.cont
   imports: [AuthModule, ProjectsModule, WorkflowsModule, SubjectReportsModule, SubjectSetsModule],
   controllers: [ExportsController, CommentsDownloadController, ContributorsDownloadController, TranscriptionsDownloadController, SubjectSetFileController, OwnClassificationsDownloadController, OwnCommentsDownloadController, ProjectClassificationsDownloadController],
   providers: [ExportsService, ExportStreams, DownloadLinks, ContributorsService],
+  exports: [ExportsService],
 })
 export class ExportsModule {}

@@ -24,7 +24,7 @@ import { COMMENT_COLUMNS, COMMENT_LIST_COLUMNS, COMMENT_ROWS, COMMENT_ROWS_SINCE
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
 import { type DownloadForm, contentTypes, serializer } from './export-format';
 import { CONTRIBUTOR_ROWS, CONTRIBUTOR_SUMMARY, type ContributorRow, type ContributorSummary, OTHER_VOLUNTEERS_HEADER, contributorsWriter, flattenContributor } from './contributor-rows';
-import { DownloadLinks, type DownloadTarget, type OwnDownloadKind, type ProjectDownloadKind, isOwnDownload } from './download-links';
+import { DownloadLinks, type DownloadTarget, type OwnDownloadKind, type ProjectDownloadKind, type PublishedTextTarget, isOwnDownload } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams, type SnapshotRead } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
@@ -708,8 +708,21 @@ const OWN_DOWNLOADS: Record<OwnDownloadKind, { file: OwnDownloadFile; links: str
 /** A guest's asking for one of an account's own downloads, or a link to it: refused, in that download's words. */
 export const ownDownloadNeedsAnAccount = (kind: OwnDownloadKind) => OWN_DOWNLOADS[kind].needsAccount();
 
+/**
+ * What a link's query carries besides its token: the format asked for, and a workflow download's set; a set's published
+ * text, its workflow and the text format. The account's own downloads name their format in their path.
+ */
+function linkQuery(target: DownloadTarget, format: ExportFormat | undefined): Record<string, string> {
+  if (target.kind === 'published-text') return { format: 'text', workflowId: target.workflowId };
+  return { ...(format && !isOwnDownload(target.kind) ? { format } : {}), ...('workflowId' in target && target.subjectSetId !== undefined ? { subjectSetId: target.subjectSetId } : {}) };
+}
+
 /** Where a target's download is, and where its links are asked for (from the API's root). */
 function pathsOf(target: DownloadTarget, format: ExportFormat = 'csv'): { download: string; links: string } {
+  if (target.kind === 'published-text') {
+    const text = `/${API_PREFIX}/subject-sets/${target.subjectSetId}/published-text`;
+    return { download: text, links: `${text}/download-links` };
+  }
   if (target.kind === 'own-classifications' || target.kind === 'own-comments') {
     const own = OWN_DOWNLOADS[target.kind];
     return { download: `/${API_PREFIX}/account/${own.file}.${format}`, links: `/${API_PREFIX}/${own.links}` };
@@ -777,6 +790,11 @@ export class ExportsService {
     return this.linkTo({ kind }, format, user, session, origin);
   }
 
+  /** A link that opens a set's published text as one workflow gives it, as plain text, without an Authorization header (whoever may read it, checked by the caller). */
+  publishedTextLink(target: Omit<PublishedTextTarget, 'kind'>, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
+    return this.linkTo({ ...target, kind: 'published-text' }, undefined, user, session, origin);
+  }
+
   /** A link that opens a subject set's file without an Authorization header (its project's researchers, checked by the route). */
   subjectSetLink(subjectSetId: string, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     return this.linkTo({ subjectSetId, kind: 'subjects' }, undefined, user, session, origin);
@@ -784,9 +802,7 @@ export class ExportsService {
 
   private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     const { token, expiresAt } = await this.links.sign(user, session, target);
-    // The account's own downloads name their format in their path, the other downloads in their query.
-    const inPath = isOwnDownload(target.kind);
-    const query = new URLSearchParams({ token, ...(format && !inPath ? { format } : {}), ...('workflowId' in target && target.subjectSetId !== undefined ? { subjectSetId: target.subjectSetId } : {}) });
+    const query = new URLSearchParams({ token, ...linkQuery(target, format) });
     const url = `${pathsOf(target, format).download}?${query}`;
     return { url, absoluteUrl: `${this.rootOf(origin)}${url}`, expiresAt: expiresAt.toISOString() };
   }
