@@ -519,9 +519,9 @@ const PROJECT_VERSIONS = `
 const PROJECT_CLASSIFICATION_PLACE = `
   SELECT c.workflow_id, c.subject_id, c.user_id FROM classifications c JOIN workflows w ON w.id = c.workflow_id WHERE c.id = $2 AND w.project_id = $1`;
 
-/** The subjects of the project's ($1) classifications stored or changed since $2 (or null for all): for their metadata's keys. */
+/** The subjects of the project's ($1) classifications stored or changed since $2 (or null for all), once each: for their metadata's keys. */
 const PROJECT_CLASSIFIED_SUBJECTS = `
-  SELECT c.subject_id FROM workflows w JOIN classifications c ON c.workflow_id = w.id WHERE w.project_id = $1 AND ${classificationChangedSince(undefined)}`;
+  SELECT DISTINCT c.subject_id FROM workflows w JOIN classifications c ON c.workflow_id = w.id WHERE w.project_id = $1 AND ${classificationChangedSince(undefined)}`;
 
 /**
  * The workflow's classifications in each download order (`sort`). `id`: in the order of the unique index (subject,
