@@ -451,7 +451,7 @@ describe('raw classifications export', () => {
       const projectPlan = (await stack.db.query(`EXPLAIN ${PROJECT_CLASSIFICATION_ROWS}`, [projectId, null, null, null, null])).rows.map((row) => row['QUERY PLAN']).join('\n');
       expect(projectPlan).toMatch(/Index Scan using classifications_once_per_volunteer_key on classifications c\b/);
       expect(projectPlan).toMatch(/Index Scan using "?PK_\w+"? on subjects\b/);
-      expect(projectPlan.match(/Sort Key: .*/g)).toEqual(['Sort Key: w.created_at, w.id']);
+      expect(projectPlan.match(/Sort Key: .*/g)).toEqual(['Sort Key: w.id']);
     } finally {
       await stack.db.query('ROLLBACK');
     }
@@ -664,6 +664,7 @@ describe('a project’s raw classifications, every workflow’s in one download'
   let projectId: string;
   let first: string;
   let second: string;
+  let takenDown: string;
   const rowsOf = async (options: Parameters<ChorusClient['projectClassifications']>[1] = {}) => JSON.parse(await stack.client.projectClassifications(projectId, { format: 'json', ...options })) as Record<string, unknown>[];
 
   beforeAll(async () => {
@@ -681,36 +682,48 @@ describe('a project’s raw classifications, every workflow’s in one download'
       }
     }
     await volunteers[0]!.classify({ workflowId: second, workflowVersion: 1, subjectId: ids[1]!, annotations: [{ task: 'T0', value: '=SUM(A1)' }, { task: 'T2', value: ['horse'] }] }, randomUUID());
+    // The project's exclusion of a volunteer and a subject's take-down, which each workflow's download shows too.
+    await stack.client.excludeVolunteer(projectId, volunteerIds[1]!, 'Spam');
+    await stack.client.retireSubjects(first, { subjectIds: [ids[0]!], reason: 'A home address', takeDown: true });
+    takenDown = ids[0]!;
   });
 
-  it('gives each workflow’s rows as its own download does, with the workflow’s id and name, workflow by workflow, oldest first', async () => {
+  it('gives each workflow’s rows as its own download does, with the workflow’s id and name, workflow by workflow in id order, excluded volunteers and take-downs as each workflow’s', async () => {
     const rows = await rowsOf();
-    expect(rows.map((row) => row.workflow_name)).toEqual(['Ads', 'Ads', 'Ads', 'Ads', 'Texts']);
     const own = async (id: string) => JSON.parse(await stack.client.classifications(id, { format: 'json' })) as Record<string, unknown>[];
     const withWorkflow = (row: Record<string, unknown>, id: string, name: string) => ({ T0_answer: null, T1_answer: null, T2_answer: null, T0_asked_for_check: null, ...row, workflow_id: id, workflow_name: name });
-    expect(rows).toEqual([...(await own(first)).map((row) => withWorkflow(row, first, 'Ads')), ...(await own(second)).map((row) => withWorkflow(row, second, 'Texts'))]);
+    const byWorkflow = { [first]: (await own(first)).map((row) => withWorkflow(row, first, 'Ads')), [second]: (await own(second)).map((row) => withWorkflow(row, second, 'Texts')) };
+    expect(rows).toEqual([first, second].sort().flatMap((id) => byWorkflow[id]!));
+    // Excluded volunteers flagged, a taken-down subject's metadata withheld, as in each workflow's download.
+    expect(rows.filter((row) => row.user_id === volunteerIds[1]).map((row) => row.excluded_volunteer)).toEqual([true, true]);
+    expect(rows.filter((row) => row.user_id !== volunteerIds[1]).map((row) => row.excluded_volunteer)).toEqual([false, false, false]);
+    expect(rows.filter((row) => row.subject_id === takenDown).map((row) => row.subject_metadata)).toEqual([null, null]);
+    expect(rows.filter((row) => row.subject_id !== takenDown).map((row) => row.subject_metadata)).toEqual([{ box: 'b' }, { box: 'b' }, { box: 'b' }]);
     expect(rows.at(-1)).toMatchObject({ T0_answer: '=SUM(A1)', T1_answer: null, T2_answer: ['horse'], T0_asked_for_check: false, workflow_version: 1 });
     const [header, ...lines] = (await stack.client.projectClassifications(projectId, { format: 'csv', metadata: 'columns' })).trim().split('\n');
     expect(header).toBe(
       'classification_id,subject_id,external_id,earlier_locations,user_id,user_kind,user_name,workflow_id,workflow_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer,T2_answer,T0_asked_for_check,metadata.box',
     );
     // Each workflow's list is a list, its text guarded as in the workflow's own download.
-    expect([lines.map((line) => line.split(',').at(-4)).sort(), lines.at(-1)!.split(',').slice(-5)]).toEqual([['', '', '', 'coach', 'coach'], ["'=SUM(A1)", '', 'horse', 'false', 'b']]);
+    const texts = lines.find((line) => line.includes(second))!;
+    expect([lines.map((line) => line.split(',').at(-4)).sort(), texts.split(',').slice(-5)]).toEqual([['', '', '', 'coach', 'coach'], ["'=SUM(A1)", '', 'horse', 'false', 'b']]);
     const ndjson = (await stack.client.projectClassifications(projectId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
     expect(ndjson).toEqual(rows);
   });
 
-  it('resumes after the last row received (after=), and gives only what changed since a moment', async () => {
+  /** Where a row is in the download: what `after` takes to resume after it. */
+  const placeOf = (row: Record<string, unknown>) => `${row.workflow_id},${row.subject_id},${row.user_id}`;
+  const idsOf = (rows: Record<string, unknown>[]) => rows.map((row) => row.classification_id);
+
+  it('resumes after the place of the last row received (after=), with since too, and gives only what changed since a moment', async () => {
     const rows = await rowsOf();
-    const ids = rows.map((row) => row.classification_id);
-    expect((await rowsOf({ after: ids[1] as string })).map((row) => row.classification_id)).toEqual(ids.slice(2));
-    expect((await rowsOf({ after: ids[3] as string })).map((row) => row.classification_id)).toEqual(ids.slice(4));
-    expect(await rowsOf({ after: ids[4] as string })).toEqual([]);
-    const later = rows.at(-1)!.updated_at as string;
-    expect((await rowsOf({ since: later })).map((row) => row.classification_id)).toEqual(rows.filter((row) => (row.updated_at as string) >= later).map((row) => row.classification_id));
-    // Another project's classification, or none, is refused by name.
-    const elsewhere = (JSON.parse(await stack.client.classifications(workflowId, { format: 'json' })) as Record<string, unknown>[])[0]!.classification_id as string;
-    for (const after of [elsewhere, randomUUID(), 'last']) {
+    for (const held of [1, 3]) expect(idsOf(await rowsOf({ after: placeOf(rows[held]!) }))).toEqual(idsOf(rows.slice(held + 1)));
+    expect(await rowsOf({ after: placeOf(rows[4]!) })).toEqual([]);
+    const later = rows.find((row) => row.workflow_id === second)!.updated_at as string;
+    const changed = rows.filter((row) => (row.updated_at as string) >= later);
+    expect(idsOf(await rowsOf({ since: later }))).toEqual(idsOf(changed));
+    expect(idsOf(await rowsOf({ since: later, after: placeOf(rows[0]!) }))).toEqual(idsOf(changed.filter((row) => rows.indexOf(row) > 0)));
+    for (const after of [rows[0]!.classification_id as string, `${first},${takenDown}`, 'last']) {
       const error = (await rowsOf({ after }).catch((e) => e)) as ChorusApiError;
       expect([error.status, error.problem.errors?.map((field) => field.pointer)]).toEqual([422, ['/query/after']]);
     }
@@ -733,5 +746,33 @@ describe('a project’s raw classifications, every workflow’s in one download'
     expect(comments.status).toBe(401);
     const workflow = await fetch(`${stack.baseUrl}/api/v1/workflows/${first}/classifications?${new URL(link.absoluteUrl).searchParams}`);
     expect(workflow.status).toBe(401);
+  });
+
+  it('resumes from the place held though its classification has since moved to the account a guest signed in to, or gone with its workflow', async () => {
+    const key = (row: Record<string, unknown>) => placeOf(row);
+    const after = async (held: Record<string, unknown>) => {
+      const now = await rowsOf();
+      expect(idsOf(await rowsOf({ after: placeOf(held) }))).toEqual(idsOf(now.filter((row) => key(row) > key(held))));
+    };
+    const set = await stack.client.createSubjectSet(projectId, { name: 'Later' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, ['k1', 'k2', 'k3'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const [later, tries] = await Promise.all(['Later', 'Tries'].map(async (name) => (await stack.client.createWorkflow(projectId, { name, firstTask: 'T0', tasks, retirement: { rule: 'count', count: 9 }, subjectSetIds: [set.id] })).id));
+    await stack.client.activateWorkflow(later!);
+    const [guest, ...others] = await Promise.all([0, 1, 2].map(() => stack.anonymous.guest()));
+    for (const { token } of [guest!, ...others]) {
+      for (const subjectId of subjectIds) await stack.anonymous.withToken(token).classify({ workflowId: later!, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    }
+    // The team's tries of a draft workflow, deleted with it below.
+    for (const subjectId of subjectIds) await stack.client.classify({ workflowId: tries!, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    // The guest's rows held up to one of theirs; then the guest signs in, its classifications now the account's.
+    const held = (await rowsOf()).filter((row) => row.user_id === guest!.user.id)[1]!;
+    const account = await signUp(stack, { email: `resume-${randomUUID().slice(0, 8)}@example.org`, displayName: 'Resumer' }, stack.anonymous.withToken(guest!.token));
+    expect((await rowsOf()).find((row) => row.classification_id === held.classification_id)?.user_id).toBe(account.user.id);
+    await after(held);
+    // A row held of a workflow since deleted (a draft's, its tries with it).
+    const heldGone = (await rowsOf()).filter((row) => row.workflow_id === tries)[1]!;
+    await stack.client.deleteWorkflow(tries!);
+    expect((await rowsOf()).some((row) => row.workflow_id === tries)).toBe(false);
+    await after(heldGone);
   });
 });

@@ -326,6 +326,16 @@ describe('once the project publishes its results', () => {
     expect((await refusal(outsider.client.publishedTextLink(set.id, id)))?.status).toBe(404);
     const elsewhere = await fetch(`${stack.baseUrl}${link.url.replace(id, workflowId)}`);
     expect(elsewhere.status).toBe(401);
+    const anotherSet = await fetch(`${stack.baseUrl}${link.url.replace(set.id, setId)}`);
+    expect(anotherSet.status).toBe(401);
+    // A read key that may read the text may link to it.
+    const { secret } = await member.client.createApiKey({ name: 'Reader', scope: 'read' });
+    expect((await stack.anonymous.withToken(secret).publishedTextLink(set.id, id)).url).toMatch(/\?token=/);
+    // A member removed from the project opens nothing more by a link asked for while a member.
+    const removed = await newMember(stack, draft.id, 'collaborator', 'Leaving');
+    const removedLink = await removed.client.publishedTextLink(set.id, id);
+    await stack.client.removeMember(draft.id, removed.id);
+    expect((await fetch(`${stack.baseUrl}${removedLink.url}`)).status).toBe(404);
     await member.client.signOut();
     const ended = await fetch(`${stack.baseUrl}${link.url}`);
     expect(ended.status).toBe(401);

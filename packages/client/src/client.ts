@@ -45,7 +45,7 @@ export interface DownloadOptions {
 }
 /** What a project's raw classifications download holds and how it is written: the workflow download's, and where to resume. */
 export interface ProjectClassificationsOptions extends Pick<DownloadOptions, 'format' | 'since' | 'metadata'> {
-  /** The classification_id of the last row an interrupted download gave: only the rows after it. */
+  /** `<workflow_id>,<subject_id>,<user_id>` of the last row an interrupted download gave: only the rows after its place. */
   after?: string;
 }
 /** Which transcription task's consensus the transcriptions download gives, and how. */
@@ -964,8 +964,8 @@ export class ChorusClient {
   }
 
   /**
-   * The project's raw classifications download: every workflow's, one flat row each, workflow by workflow (the oldest
-   * first), with `workflow_id` and `workflow_name`; `after`, a classification_id, resumes after its row.
+   * The project's raw classifications download: every workflow's, one flat row each, workflow by workflow (by
+   * id), with `workflow_id` and `workflow_name`; `after`, the last row's `<workflow_id>,<subject_id>,<user_id>`, resumes after it.
    */
   projectClassifications(projectId: string, { format = 'json', since, metadata, after }: ProjectClassificationsOptions = {}): Promise<string> {
     return this.download(`/projects/${projectId}/classifications`, { format, since, metadata, after });

@@ -244,7 +244,7 @@ export interface ProjectClassificationRow extends ClassificationRow {
 
 /** The project download's columns of its own, before `workflow_version` (the API's documentation and the README list them). */
 export const PROJECT_CLASSIFICATION_COLUMNS = {
-  workflow_id: "the workflow's id: the rows come workflow by workflow, the oldest workflow first",
+  workflow_id: "the workflow's id: the rows come workflow by workflow, in the order of their ids",
   workflow_name: "the workflow's name, as it is now",
 } as const;
 

@@ -34,7 +34,7 @@ import type { OwnCommentRow } from '../discussions/own-comments';
 import { SUBJECT_SET_ROWS, type SubjectSetRow, flattenSetSubject, subjectSetColumns, subjectSetColumnsOf } from './subject-set-rows';
 import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
 import { CANVAS_KEYS, metadataKeyMisread } from '../subject-sets/subject-files';
-import type { DownloadLinkRequest, OwnDownloadFile } from './dto/download.dto';
+import type { DownloadLinkRequest, OwnDownloadFile, ProjectClassificationPlace } from './dto/download.dto';
 import { IIIF_COUNT_HEADERS, type LeftOut, type TeiDocumentOf, type TranscriptionRow, iiifCountHeaders, iiifWriter, teiWriter, textWriter, transcriptionPage } from './transcription-documents';
 
 /**
@@ -486,42 +486,35 @@ const classificationChangedSince = (joinedAt: string | undefined) =>
 /** A row of the project's ($1) download: the workflow download's, its volunteer's exclusion read from the project itself. */
 const PROJECT_CLASSIFICATION_ROW_SELECT = CLASSIFICATION_ROW_SELECT.map(([name, sql]) => [name, name === 'excluded_volunteer' ? byExcludedVolunteerSql('c', '$1::uuid') : sql] as const);
 
-/** Below every subject and volunteer id: where a workflow's rows start when the download resumes in another. */
+/** Below every workflow, subject and volunteer id: the place before the first row, when the download does not resume. */
 const NO_ID = "'00000000-0000-0000-0000-000000000000'::uuid";
 
 /**
- * The project's ($1) classifications, stored or changed since $2 (or null for all), workflow by workflow, the oldest
- * first, each workflow's in its own download's order (subject, then volunteer), read from its unique index as that
- * download reads them: the workflows are walked in order and each one's rows read on their own (a lateral join is a
- * nested loop, which keeps its outer side's order), so that rows stream from the first and nothing is sorted. With a
- * place to resume after (`after`: $3 its workflow, $4 its subject, $5 its volunteer), only the rows after it: the
- * workflows from its own on, and in its own, the rows after it in the index.
+ * The project's ($1) classifications, stored or changed since $2 (or null for all), workflow by workflow in id order,
+ * each workflow's in its own download's order (subject, then volunteer), read from its unique index as that download
+ * reads them: the workflows are walked in order and each one's rows read on their own (a lateral join is a nested loop,
+ * which keeps its outer side's order), so that rows stream from the first and nothing is sorted. With a place to resume
+ * after ($3 its workflow, $4 its subject, $5 its volunteer: the last row the consumer holds), only the rows after it in
+ * that order, by a plain row comparison: no lookup, so a place whose classification has since moved (a guest's, into
+ * the account it signed in to) or gone (its subject deleted) still resumes where it was.
  */
 export const PROJECT_CLASSIFICATION_ROWS = `
   SELECT w.id AS workflow_id, w.name AS workflow_name, classification_row.*
   FROM (SELECT w.id, w.name FROM workflows w
-        WHERE w.project_id = $1 AND ($3::uuid IS NULL OR (w.created_at, w.id) >= (SELECT a.created_at, a.id FROM workflows a WHERE a.id = $3))
-        ORDER BY w.created_at, w.id ${EVERY_ROW}) w
+        WHERE w.project_id = $1 AND w.id >= coalesce($3::uuid, ${NO_ID})
+        ORDER BY w.id ${EVERY_ROW}) w
   CROSS JOIN LATERAL (
     SELECT ${selectList(PROJECT_CLASSIFICATION_ROW_SELECT)}
     FROM classifications c
     ${CLASSIFICATION_ROW_JOINS}
     WHERE c.workflow_id = w.id AND ${classificationChangedSince(undefined)}
-      AND (c.subject_id, c.user_id) > (CASE WHEN w.id = $3 THEN $4::uuid ELSE ${NO_ID} END, CASE WHEN w.id = $3 THEN $5::uuid ELSE ${NO_ID} END)
+      AND (c.workflow_id, c.subject_id, c.user_id) > (coalesce($3::uuid, ${NO_ID}), coalesce($4::uuid, ${NO_ID}), coalesce($5::uuid, ${NO_ID}))
     ORDER BY c.subject_id, c.user_id OFFSET 0) classification_row`;
 
 /** Every version of every workflow of the project ($1), to flatten each row by the version it answered; the workflows oldest first. */
 const PROJECT_VERSIONS = `
   SELECT v.workflow_id, v.version, v.definition FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id
   WHERE w.project_id = $1 ORDER BY w.created_at, w.id, v.version`;
-
-/** Where classification $2, of the project ($1), is in the project's download: its workflow, subject and volunteer. */
-const PROJECT_CLASSIFICATION_PLACE = `
-  SELECT c.workflow_id, c.subject_id, c.user_id FROM classifications c JOIN workflows w ON w.id = c.workflow_id WHERE c.id = $2 AND w.project_id = $1`;
-
-/** The subjects of the project's ($1) classifications stored or changed since $2 (or null for all), once each: for their metadata's keys. */
-const PROJECT_CLASSIFIED_SUBJECTS = `
-  SELECT DISTINCT c.subject_id FROM workflows w JOIN classifications c ON c.workflow_id = w.id WHERE w.project_id = $1 AND ${classificationChangedSince(undefined)}`;
 
 /**
  * The workflow's classifications in each download order (`sort`). `id`: in the order of the unique index (subject,
@@ -557,11 +550,19 @@ export const classificationRows = (set?: string): Record<DownloadSort, string> =
 export const CLASSIFICATION_ROWS = classificationRows();
 
 /**
- * The ids of the subjects of the workflow's ($1) classifications stored or changed since $2 (or null for all), once
- * each (`classifications_once_per_volunteer_key` holds them in order), of set $3's members alone with `inSet`: for their metadata's keys.
+ * The ids of the subjects of the workflow's ($1) classifications (or the project's, `of`) stored or changed since $2 (or
+ * null for all), once each (`classifications_once_per_volunteer_key` holds them in order), of set $3's members alone
+ * with `inSet`: for their metadata's keys.
  */
-const classifiedSubjects = (inSet: boolean) => `
-  SELECT DISTINCT c.subject_id FROM ${rowsOf('classifications', 'c', inSet ? '$3' : undefined)} WHERE c.workflow_id = $1 AND ${classificationChangedSince(inSet ? 'ms.created_at' : undefined)}`;
+const classifiedSubjects = (inSet: boolean, of: ClassificationsOf = 'workflow') => `
+  SELECT DISTINCT c.subject_id FROM ${rowsOf('classifications', 'c', inSet ? '$3' : undefined)} WHERE ${CLASSIFICATIONS_OF[of]} AND ${classificationChangedSince(inSet ? 'ms.created_at' : undefined)}`;
+
+/** Whose classifications (`c`) a download gives: the workflow's ($1), or those of every workflow of the project ($1). */
+type ClassificationsOf = 'workflow' | 'project';
+const CLASSIFICATIONS_OF: Record<ClassificationsOf, string> = {
+  workflow: 'c.workflow_id = $1',
+  project: 'c.workflow_id IN (SELECT w.id FROM workflows w WHERE w.project_id = $1)',
+};
 
 /**
  * In subject order, each subject's reports in the order first made; with `since` ($2), only those stored or changed
@@ -679,17 +680,6 @@ function newestVersionsFirst(versions: readonly VersionRead[]): WorkflowDefiniti
   const byWorkflow = new Map<string, WorkflowDefinition[]>();
   for (const { workflow_id, definition } of versions) byWorkflow.set(workflow_id, [definition, ...(byWorkflow.get(workflow_id) ?? [])]);
   return [...byWorkflow.values()].flat();
-}
-
-/**
- * Where classification `after` is in the project's download (`PROJECT_CLASSIFICATION_PLACE`), to resume after it; one
- * that is not the project's (or no longer there) is refused, 422 naming `after`.
- */
-async function placeInProject(read: SnapshotRead, projectId: string, after: string): Promise<{ workflow_id: string; subject_id: string; user_id: string }> {
-  const [place] = await read<{ workflow_id: string; subject_id: string; user_id: string }>(PROJECT_CLASSIFICATION_PLACE, [projectId, after]);
-  if (place) return place;
-  const message = "is not a classification of this project: give the classification_id of the last row you hold of this project's download, or leave after out for every row";
-  throw new ProblemException(422, `The download's after ${message}.`, [{ pointer: '/query/after', message }]);
 }
 
 /** Where each of a project's downloads is, and where its links are asked for, under the project's path. */
@@ -936,22 +926,21 @@ export class ExportsService {
   /**
    * Every classification of every workflow of the project (or those stored or changed since a moment), one row each,
    * as the workflow download gives it, with its workflow's id and name; a task key of several workflows is one
-   * `<task>_answer` column, each row's answer flattened by the version it answered. Workflow by workflow, oldest first,
-   * each in subject then volunteer order (`PROJECT_CLASSIFICATION_ROWS`); with `after` (a classification of the project),
+   * `<task>_answer` column, each row's answer flattened by the version it answered. Workflow by workflow in id order,
+   * each in subject then volunteer order (`PROJECT_CLASSIFICATION_ROWS`); with `after` (the place of the last row held),
    * only the rows after it, so that an interrupted download resumes where it stopped.
    */
-  async projectClassifications({ project, downloader }: AllowedProjectDownload, form: DownloadForm, since?: Date, metadata: DownloadMetadata = 'json', after?: string): Promise<ExportDownload> {
+  async projectClassifications({ project, downloader }: AllowedProjectDownload, form: DownloadForm, since?: Date, metadata: DownloadMetadata = 'json', after?: ProjectClassificationPlace): Promise<ExportDownload> {
     return this.streams.open<ProjectClassificationRow>(
       async (read) => {
         const versions = await read<VersionRead>(PROJECT_VERSIONS, [project.id]);
-        const place = after === undefined ? undefined : await placeInProject(read, project.id, after);
         const newestFirst = newestVersionsFirst(versions);
         const taskKeys = taskKeysOf(newestFirst);
-        const metadataForm = await metadataFormOf(metadata, read, PROJECT_CLASSIFIED_SUBJECTS, [project.id, since ?? null]);
+        const metadataForm = await metadataFormOf(metadata, read, classifiedSubjects(false, 'project'), [project.id, since ?? null]);
         const byVersion = definitionsByVersion(versions);
         return {
           sql: PROJECT_CLASSIFICATION_ROWS,
-          parameters: [project.id, since ?? null, place?.workflow_id ?? null, place?.subject_id ?? null, place?.user_id ?? null],
+          parameters: [project.id, since ?? null, after?.workflowId ?? null, after?.subjectId ?? null, after?.userId ?? null],
           toRecord: (row) => flattenProjectClassification(row, byVersion, taskKeys, metadataForm),
           columns: projectClassificationColumns(taskKeys, newestFirst, metadataForm),
           listColumns: classificationListColumns(taskKeys, newestFirst),

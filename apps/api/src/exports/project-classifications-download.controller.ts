@@ -11,7 +11,7 @@ import { ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { AccessFirst } from '../projects/access-first';
 import { PROJECT_RESEARCHERS } from '../projects/project-access';
 import { CLASSIFICATION_ANSWER_COLUMN, CLASSIFICATION_ASKED_FOR_CHECK_COLUMN, CLASSIFICATION_COLUMNS, CLASSIFICATION_JSON_COLUMNS_NAMED, CLASSIFICATION_LIST_COLUMNS_NAMED, PROJECT_CLASSIFICATION_COLUMNS } from './classification-rows';
-import { type OwnDownloadLinkRequest, type ProjectClassificationsQuery, downloadForm, ownDownloadLinkSchema, projectClassificationsQuery } from './dto/download.dto';
+import { type FormatLinkRequest, type ProjectClassificationsQuery, downloadForm, formatLinkSchema, projectClassificationsQuery } from './dto/download.dto';
 import { Download, DownloaderFirst } from './downloader-first';
 import { ApiDownloadQueries, ApiDownloadResponse, ApiSince, columnsInWords, send } from './exports.controller';
 import { type AllowedProjectDownload, ExportsService } from './exports.service';
@@ -39,14 +39,14 @@ export class ProjectClassificationsDownloadController {
   @ApiQuery({
     name: 'after',
     required: false,
-    schema: { type: 'string', format: 'uuid' },
+    schema: { type: 'string', pattern: '^[0-9a-f-]{36},[0-9a-f-]{36},[0-9a-f-]{36}$' },
     description:
-      'To resume a download that stopped: the `classification_id` of the last row received; only the rows after it in the download’s order are given (with the same `since`, and the first attempt’s `Chorus-Next-Since` kept for the next incremental download). One that is not a classification of the project is refused, 422 naming `after`',
+      'To resume a download that stopped: `<workflow_id>,<subject_id>,<user_id>` of the last row received; only the rows after that place in the download’s order are given, though its classification has since moved (a guest signed in) or gone (its subject deleted). Give the same `since`, keep the first attempt’s `Chorus-Next-Since` for the next incremental download, and append the resumed rows by column name (a CSV repeats its header, its columns worked out again) or use NDJSON. Anything else is refused, 422 naming `after`',
   })
   @ApiOperation({
     summary: 'Download every classification of every workflow of the project, or those stored or changed since a moment, one flat row each (researchers only).',
     description: columnsInWords(
-      'One row per classification, workflow by workflow (the oldest workflow first: `created_at`, then id), each workflow’s in subject_id then user_id order, as its own download (GET /workflows/:id/classifications) gives them, with the same rules (take-downs withheld, excluded volunteers flagged). A task key of several workflows is one `<task>_answer` column, each row’s answer flattened by the version of its own workflow it answered: tell them apart by `workflow_id`. An interrupted download resumes with `after` (the last `classification_id` received). A `downloads` API key of a researcher of the project may make it.',
+      'One row per classification, workflow by workflow (in workflow_id order), each workflow’s in subject_id then user_id order, as its own download (GET /workflows/:id/classifications) gives them, with the same rules (take-downs withheld, excluded volunteers flagged). A task key of several workflows is one `<task>_answer` column, each row’s answer flattened by the version of its own workflow it answered: tell them apart by `workflow_id`. An interrupted download resumes with `after` (`<workflow_id>,<subject_id>,<user_id>` of the last row received). A `downloads` API key of a researcher of the project may make it.',
       PROJECT_COLUMNS_IN_ORDER,
       {
         perTask: { answer: CLASSIFICATION_ANSWER_COLUMN },
@@ -76,11 +76,11 @@ export class ProjectClassificationsDownloadController {
   })
   @AccessFirst(PROJECT_RESEARCHERS)
   @HttpCode(201)
-  @ApiZodBody(ownDownloadLinkSchema)
+  @ApiZodBody(formatLinkSchema)
   @ApiZodResponse(downloadLinkSchema, { status: 201, description: 'A link to the project’s classifications download that needs no Authorization header, for 10 minutes (or until the session that asked for it expires, if sooner)' })
   createLink(
     @Param('id', uuidParam('id')) projectId: string,
-    @Body(new ZodPipe(ownDownloadLinkSchema)) { format }: OwnDownloadLinkRequest,
+    @Body(new ZodPipe(formatLinkSchema)) { format }: FormatLinkRequest,
     @CurrentUser() user: AuthUser,
     @CurrentSession() session: TokenSession,
     @RequestOrigin() origin: string | undefined,

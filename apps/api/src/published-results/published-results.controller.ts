@@ -4,6 +4,7 @@ import { downloadLinkSchema, publishedResultListSchema, publishedResultSchema, p
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentSession, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
+import { KeyScope } from '../auth/key-scopes';
 import { RequestOrigin } from '../common/request-origin.decorator';
 import { ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { contentDisposition, downloadName } from '../exports/download-names';
@@ -69,6 +70,7 @@ export class PublishedResultsController {
   }
 
   @Post('subject-sets/:id/published-text/download-links')
+  @KeyScope('read')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Makes a link to a set’s published text as plain text (GET /subject-sets/:id/published-text?format=text) that needs no Authorization header, for 10 minutes: for a draft project’s members, whose browser saves the file as it streams.',
