@@ -1064,9 +1064,12 @@ describe('classifier in a browser: the researcher lab', () => {
     const [, ...rawRows] = (await (await fetch(rawUrl)).text()).trim().split('\n');
     expect(rawRows.map((row) => row.split(',')[2])).toEqual(classified.sort());
     // Every workflow's classifications of the project in one file, saved as it streams.
+    // Its fields labelled as its own, beside the workflow's download's "Format" and "Changed since (optional)".
     const whole = page.getByTestId('lab-project-classifications-download');
-    await whole.getByLabel('Format').selectOption('ndjson');
-    const [download] = await Promise.all([page.waitForEvent('download'), whole.getByRole('button', { name: 'Save every workflow’s classifications' }).click()]);
+    const labels = ['Format', 'Changed since (optional)', 'Format of the project’s file', 'Project’s file changed since (optional)'];
+    expect(await Promise.all(labels.map((label) => page.getByLabel(label, { exact: true }).count()))).toEqual([1, 1, 1, 1]);
+    await page.getByLabel('Format of the project’s file', { exact: true }).selectOption('ndjson');
+    const [download] = await Promise.all([page.waitForEvent('download'), submitByKeyboard(page, '[data-testid="lab-project-classifications-download"] button[type="submit"]')]);
     const everyWorkflow = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { workflow_id: string; external_id: string });
     expect([everyWorkflow.map((row) => row.workflow_id), everyWorkflow.map((row) => row.external_id).sort()]).toEqual([classified.map(() => workflowId), classified.sort()]);
     await waitToSee(whole.getByText('Saving every workflow’s classifications as NDJSON', { exact: false }));

@@ -159,7 +159,7 @@ describe('classifier in a browser: reaching and reading every readable set', () 
     expect(errors).toEqual([]);
   });
 
-  it('downloads a draft project’s text for its member by a download link, saved as it streams', async () => {
+  it('downloads a draft project’s text for its member by a download link, saved as it streams, one click one download', async () => {
     const account = await signUp(suite.stack, { email: `read-draft-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Owner' });
     const owner = suite.stack.anonymous.withToken(account.token);
     const draft = await transcribedSet(owner, 'Notebook', 'draft');
@@ -171,9 +171,23 @@ describe('classifier in a browser: reaching and reading every readable set', () 
     page.on('request', (request) => {
       if (request.url().includes('/published-text')) opened.push(`${request.method()} ${new URL(request.url()).pathname}${new URL(request.url()).searchParams.has('token') ? ' with a token' : ''}`);
     });
+    // The link held until the test lets it go: the button busy meanwhile, and a second click makes no second download.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(/published-text\/download-links/, async (route) => {
+      await held;
+      await route.continue();
+    });
     const button = page.getByRole('button', { name: 'Download as text' });
-    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    const downloaded = page.waitForEvent('download');
+    await button.click();
+    await waitToSee(page.getByRole('status').getByText('Preparing the file…'));
+    expect([await button.isDisabled(), await button.getAttribute('aria-busy')]).toEqual([true, 'true']);
+    await button.click({ force: true });
+    release();
+    const download = await downloaded;
     await waitToSee(page.getByRole('status').getByText('Saving the text: your browser shows the file as it arrives.'));
+    expect([await button.isDisabled(), await button.getAttribute('aria-busy')]).toEqual([false, 'false']);
     const path = `/api/v1/subject-sets/${draft.set.id}/published-text`;
     expect(opened.filter((request) => !request.startsWith('GET') || request.endsWith('with a token'))).toEqual([`POST ${path}/download-links`, `GET ${path} with a token`]);
     expect(download.suggestedFilename()).toMatch(/^published-text-Notebook-.+\.txt$/);

@@ -91,12 +91,13 @@ function ReadPages({ project, first }: { project: ProjectView; first: PublishedT
 /**
  * "Download as text": a plain link to the file the server streams for a project anyone may read; for a draft project
  * (its members alone read it, and a plain link carries no token) a download link asked for with the reader's token at
- * each click, and followed, so that the browser saves the file as it streams too.
+ * each click, and followed, so that the browser saves the file as it streams too; the button busy while the link is
+ * asked for, so that one click makes one download.
  */
 function TextDownload({ project, text }: { project: ProjectView; text: PublishedText }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { started, problem, save } = useFollowedDownload();
+  const { started, problem, save, busy } = useFollowedDownload();
   if (project.status !== 'draft') {
     return (
       <a className="button button-secondary" href={client.publishedTextFileUrl(text.subjectSetId, text.workflowId)} download data-testid="read-download">
@@ -106,11 +107,18 @@ function TextDownload({ project, text }: { project: ProjectView; text: Published
   }
   return (
     <>
-      <button type="button" className="button button-secondary" onClick={() => void save(async () => (await client.publishedTextLink(text.subjectSetId, text.workflowId)).url, (t) => t('read.downloadStarted'))} data-testid="read-download">
+      <button
+        type="button"
+        className="button button-secondary"
+        onClick={() => void save(async () => (await client.publishedTextLink(text.subjectSetId, text.workflowId)).url, (t) => t('read.downloadStarted'))}
+        disabled={busy}
+        aria-busy={busy}
+        data-testid="read-download"
+      >
         {t('read.download')}
       </button>
       <span role="status" className="muted">
-        {started ? ` ${started}` : ''}
+        {busy ? ` ${t('read.downloading')}` : started ? ` ${started}` : ''}
       </span>
       <ErrorAlert problem={problem} />
     </>

@@ -14,19 +14,28 @@ type DownloadField = ReturnType<ReturnType<typeof useForm<'format' | 'since'>>['
 export const sinceRefused = (since: string, t: TFunction): { since?: string } =>
   since && !downloadSinceSchema.safeParse(since).success ? { since: t('lab.downloads.sinceInvalid') } : {};
 
-/** The format of a download, and the moment it gives only what changed since (`sinceHint`: what changed means for it). */
-export function FormatAndSince({ idPrefix, format, since, sinceHint }: { idPrefix: string; format: DownloadField; since: DownloadField; sinceHint: string }) {
+/** The labels of a download's format and `since`, where another download's share the page. */
+interface FormatAndSinceLabels {
+  format: string;
+  since: string;
+}
+
+/**
+ * The format of a download, and the moment it gives only what changed since (`sinceHint`: what changed means for it);
+ * `labels` where another download's fields share the page, so that each field's label is its own.
+ */
+export function FormatAndSince({ idPrefix, format, since, sinceHint, labels }: { idPrefix: string; format: DownloadField; since: DownloadField; sinceHint: string; labels?: FormatAndSinceLabels }) {
   const { t } = useTranslation();
   return (
     <>
-      <SelectField id={`${idPrefix}-format`} label={t('lab.downloads.format')} {...format}>
+      <SelectField id={`${idPrefix}-format`} label={labels?.format ?? t('lab.downloads.format')} {...format}>
         {EXPORT_FORMATS.map((each) => (
           <option key={each} value={each}>
             {t(`lab.downloads.formats.${each}`)}
           </option>
         ))}
       </SelectField>
-      <FormField id={`${idPrefix}-since`} label={t('lab.downloads.since')} hint={sinceHint} autoComplete="off" spellCheck={false} {...since} />
+      <FormField id={`${idPrefix}-since`} label={labels?.since ?? t('lab.downloads.since')} hint={sinceHint} autoComplete="off" spellCheck={false} {...since} />
     </>
   );
 }
@@ -37,6 +46,7 @@ interface FollowedDownloadWords {
   title: string;
   lead: string;
   sinceHint: string;
+  labels?: FormatAndSinceLabels;
   submit: string;
   started(format: string): Saying<string>;
 }
@@ -62,7 +72,7 @@ export function FollowedDownloadForm({ words, link }: { words: FollowedDownloadW
       <p>{words.lead}</p>
       <form className="account-form" noValidate aria-labelledby={heading} onSubmit={(event) => void save(event)}>
         <ErrorAlert problem={problem} />
-        <FormatAndSince idPrefix={words.testId} format={form.field('format')} since={form.field('since')} sinceHint={words.sinceHint} />
+        <FormatAndSince idPrefix={words.testId} format={form.field('format')} since={form.field('since')} sinceHint={words.sinceHint} labels={words.labels} />
         <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
           {words.submit}
         </button>

@@ -108,6 +108,8 @@ function ProjectClassificationsDownload({ projectId }: { projectId: string }) {
     title: t('lab.downloads.projectTitle'),
     lead: t('lab.downloads.projectLead'),
     sinceHint: t('lab.downloads.projectSinceHint'),
+    // The workflow's download form is on the page too: the project's fields say whose they are.
+    labels: { format: t('lab.downloads.projectFormat'), since: t('lab.downloads.projectSince') },
     submit: t('lab.downloads.projectRequest'),
     started: (format: string) => (t: TFunction) => t('lab.downloads.projectStarted', { format }),
   };
