@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { ACCOUNT_PASSWORD, newAccount, newMember, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { contentDisposition, downloadName } from '../src/exports/download-names';
-import { CLASSIFICATION_ROWS } from '../src/exports/exports.service';
+import { CLASSIFICATION_ROWS, PROJECT_CLASSIFICATION_ROWS } from '../src/exports/exports.service';
 
 let stack: Stack;
 let workflowId: string;
@@ -447,6 +447,11 @@ describe('raw classifications export', () => {
       expect(plan).toMatch(/Index Scan using classifications_once_per_volunteer_key on classifications c\b/);
       expect(plan).toMatch(/Index Scan using "?PK_\w+"? on subjects\b/);
       expect(plan).not.toMatch(/Sort Key: (c\.subject_id|s\.id)/);
+      // The project's download reads each workflow's the same way, the workflows walked in order: only they are sorted.
+      const projectPlan = (await stack.db.query(`EXPLAIN ${PROJECT_CLASSIFICATION_ROWS}`, [projectId, null, null, null, null])).rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(projectPlan).toMatch(/Index Scan using classifications_once_per_volunteer_key on classifications c\b/);
+      expect(projectPlan).toMatch(/Index Scan using "?PK_\w+"? on subjects\b/);
+      expect(projectPlan.match(/Sort Key: .*/g)).toEqual(['Sort Key: w.id']);
     } finally {
       await stack.db.query('ROLLBACK');
     }
@@ -652,5 +657,122 @@ describe('download links', () => {
     const kept = await open(fromLaptop.url);
     expect(kept.status).toBe(200);
     await kept.text();
+  });
+});
+
+describe('a project’s raw classifications, every workflow’s in one download', () => {
+  let projectId: string;
+  let first: string;
+  let second: string;
+  let takenDown: string;
+  const rowsOf = async (options: Parameters<ChorusClient['projectClassifications']>[1] = {}) => JSON.parse(await stack.client.projectClassifications(projectId, { format: 'json', ...options })) as Record<string, unknown>[];
+
+  beforeAll(async () => {
+    projectId = (await stack.client.createProject({ title: `Whole project ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
+    const set = await stack.client.createSubjectSet(projectId, { name: 'Set' });
+    const { subjectIds: ids } = await stack.client.addSubjects(set.id, ['a', 'b'].map((externalId) => ({ externalId, metadata: { box: externalId }, locations: [{ type: 'text' as const, text: externalId }] })));
+    first = (await stack.client.createWorkflow(projectId, { name: 'Ads', firstTask: 'T0', tasks, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] })).id;
+    // Its T0 is a transcription: one column with the first workflow's T0, each answer as its own workflow flattens it.
+    const transcribe = { T0: { type: 'transcription' as const, instruction: 'Type it', next: 'T2' }, T2: { ...tasks.T1, question: 'Which?' } };
+    second = (await stack.client.createWorkflow(projectId, { name: 'Texts', firstTask: 'T0', tasks: transcribe, retirement: { rule: 'count', count: 5 }, subjectSetIds: [set.id] })).id;
+    await Promise.all([first, second].map((id) => stack.client.activateWorkflow(id)));
+    for (const [index, volunteer] of volunteers.entries()) {
+      for (const subjectId of ids) {
+        await volunteer.classify({ workflowId: first, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: index ? 'no' : 'yes' }, ...(index ? [] : [{ task: 'T1', value: ['coach'] }])] }, randomUUID());
+      }
+    }
+    await volunteers[0]!.classify({ workflowId: second, workflowVersion: 1, subjectId: ids[1]!, annotations: [{ task: 'T0', value: '=SUM(A1)' }, { task: 'T2', value: ['horse'] }] }, randomUUID());
+    // The project's exclusion of a volunteer and a subject's take-down, which each workflow's download shows too.
+    await stack.client.excludeVolunteer(projectId, volunteerIds[1]!, 'Spam');
+    await stack.client.retireSubjects(first, { subjectIds: [ids[0]!], reason: 'A home address', takeDown: true });
+    takenDown = ids[0]!;
+  });
+
+  it('gives each workflow’s rows as its own download does, with the workflow’s id and name, workflow by workflow in id order, excluded volunteers and take-downs as each workflow’s', async () => {
+    const rows = await rowsOf();
+    const own = async (id: string) => JSON.parse(await stack.client.classifications(id, { format: 'json' })) as Record<string, unknown>[];
+    const withWorkflow = (row: Record<string, unknown>, id: string, name: string) => ({ T0_answer: null, T1_answer: null, T2_answer: null, T0_asked_for_check: null, ...row, workflow_id: id, workflow_name: name });
+    const byWorkflow = { [first]: (await own(first)).map((row) => withWorkflow(row, first, 'Ads')), [second]: (await own(second)).map((row) => withWorkflow(row, second, 'Texts')) };
+    expect(rows).toEqual([first, second].sort().flatMap((id) => byWorkflow[id]!));
+    // Excluded volunteers flagged, a taken-down subject's metadata withheld, as in each workflow's download.
+    expect(rows.filter((row) => row.user_id === volunteerIds[1]).map((row) => row.excluded_volunteer)).toEqual([true, true]);
+    expect(rows.filter((row) => row.user_id !== volunteerIds[1]).map((row) => row.excluded_volunteer)).toEqual([false, false, false]);
+    expect(rows.filter((row) => row.subject_id === takenDown).map((row) => row.subject_metadata)).toEqual([null, null]);
+    expect(rows.filter((row) => row.subject_id !== takenDown).map((row) => row.subject_metadata)).toEqual([{ box: 'b' }, { box: 'b' }, { box: 'b' }]);
+    expect(rows.at(-1)).toMatchObject({ T0_answer: '=SUM(A1)', T1_answer: null, T2_answer: ['horse'], T0_asked_for_check: false, workflow_version: 1 });
+    const [header, ...lines] = (await stack.client.projectClassifications(projectId, { format: 'csv', metadata: 'columns' })).trim().split('\n');
+    expect(header).toBe(
+      'classification_id,subject_id,external_id,earlier_locations,user_id,user_kind,user_name,workflow_id,workflow_name,workflow_version,created_at,updated_at,started_at,finished_at,gold_standard,after_retirement,made_in_draft,excluded_volunteer,classification_metadata,annotations,hidden_tags,T0_answer,T1_answer,T2_answer,T0_asked_for_check,metadata.box',
+    );
+    // Each workflow's list is a list, its text guarded as in the workflow's own download.
+    const texts = lines.find((line) => line.includes(second))!;
+    expect([lines.map((line) => line.split(',').at(-4)).sort(), texts.split(',').slice(-5)]).toEqual([['', '', '', 'coach', 'coach'], ["'=SUM(A1)", '', 'horse', 'false', 'b']]);
+    const ndjson = (await stack.client.projectClassifications(projectId, { format: 'ndjson' })).trim().split('\n').map((line) => JSON.parse(line));
+    expect(ndjson).toEqual(rows);
+  });
+
+  /** Where a row is in the download: what `after` takes to resume after it. */
+  const placeOf = (row: Record<string, unknown>) => `${row.workflow_id},${row.subject_id},${row.user_id}`;
+  const idsOf = (rows: Record<string, unknown>[]) => rows.map((row) => row.classification_id);
+
+  it('resumes after the place of the last row received (after=), with since too, and gives only what changed since a moment', async () => {
+    const rows = await rowsOf();
+    for (const held of [1, 3]) expect(idsOf(await rowsOf({ after: placeOf(rows[held]!) }))).toEqual(idsOf(rows.slice(held + 1)));
+    expect(await rowsOf({ after: placeOf(rows[4]!) })).toEqual([]);
+    const later = rows.find((row) => row.workflow_id === second)!.updated_at as string;
+    const changed = rows.filter((row) => (row.updated_at as string) >= later);
+    expect(idsOf(await rowsOf({ since: later }))).toEqual(idsOf(changed));
+    expect(idsOf(await rowsOf({ since: later, after: placeOf(rows[0]!) }))).toEqual(idsOf(changed.filter((row) => rows.indexOf(row) > 0)));
+    for (const after of [rows[0]!.classification_id as string, `${first},${takenDown}`, 'last']) {
+      const error = (await rowsOf({ after }).catch((e) => e)) as ChorusApiError;
+      expect([error.status, error.problem.errors?.map((field) => field.pointer)]).toEqual([422, ['/query/after']]);
+    }
+    const unknown = (await stack.client.request('GET', `/projects/${projectId}/classifications?sort=externalId`).catch((e) => e)) as ChorusApiError;
+    expect(unknown.problem.errors?.map((field) => field.pointer)).toEqual(['/query/sort']);
+  });
+
+  it('is for the project’s researchers only, by a download link too, which opens this download alone', async () => {
+    expect(((await volunteers[0]!.projectClassifications(projectId).catch((e) => e)) as ChorusApiError).status).toBe(403);
+    expect(((await volunteers[0]!.projectClassificationsLink(projectId).catch((e) => e)) as ChorusApiError).status).toBe(403);
+    const none = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/classifications`);
+    expect(none.status).toBe(401);
+    const scientist = await newMember(stack, projectId, 'scientist', 'Scientist');
+    const link = await scientist.client.projectClassificationsLink(projectId, 'ndjson');
+    expect(link.url).toMatch(new RegExp(`^/api/v1/projects/${projectId}/classifications\\?token=[^&]+&format=ndjson$`));
+    const response = await fetch(`${stack.baseUrl}${link.url}`);
+    expect([response.status, response.headers.get('content-disposition')]).toEqual([200, expect.stringMatching(/^attachment; filename="classifications-whole-project-[0-9a-f]{8}-[0-9a-f-]{36}-\d{8}T\d{6}Z\.ndjson"/)]);
+    expect((await response.text()).trim().split('\n')).toHaveLength(5);
+    const comments = await fetch(`${stack.baseUrl}${link.url.replace('/classifications?', '/comments/download?')}`);
+    expect(comments.status).toBe(401);
+    const workflow = await fetch(`${stack.baseUrl}/api/v1/workflows/${first}/classifications?${new URL(link.absoluteUrl).searchParams}`);
+    expect(workflow.status).toBe(401);
+  });
+
+  it('resumes from the place held though its classification has since moved to the account a guest signed in to, or gone with its workflow', async () => {
+    const key = (row: Record<string, unknown>) => placeOf(row);
+    const after = async (held: Record<string, unknown>) => {
+      const now = await rowsOf();
+      expect(idsOf(await rowsOf({ after: placeOf(held) }))).toEqual(idsOf(now.filter((row) => key(row) > key(held))));
+    };
+    const set = await stack.client.createSubjectSet(projectId, { name: 'Later' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, ['k1', 'k2', 'k3'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const [later, tries] = await Promise.all(['Later', 'Tries'].map(async (name) => (await stack.client.createWorkflow(projectId, { name, firstTask: 'T0', tasks, retirement: { rule: 'count', count: 9 }, subjectSetIds: [set.id] })).id));
+    await stack.client.activateWorkflow(later!);
+    const [guest, ...others] = await Promise.all([0, 1, 2].map(() => stack.anonymous.guest()));
+    for (const { token } of [guest!, ...others]) {
+      for (const subjectId of subjectIds) await stack.anonymous.withToken(token).classify({ workflowId: later!, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    }
+    // The team's tries of a draft workflow, deleted with it below.
+    for (const subjectId of subjectIds) await stack.client.classify({ workflowId: tries!, workflowVersion: 1, subjectId, annotations: [{ task: 'T0', value: 'no' }] }, randomUUID());
+    // The guest's rows held up to one of theirs; then the guest signs in, its classifications now the account's.
+    const held = (await rowsOf()).filter((row) => row.user_id === guest!.user.id)[1]!;
+    const account = await signUp(stack, { email: `resume-${randomUUID().slice(0, 8)}@example.org`, displayName: 'Resumer' }, stack.anonymous.withToken(guest!.token));
+    expect((await rowsOf()).find((row) => row.classification_id === held.classification_id)?.user_id).toBe(account.user.id);
+    await after(held);
+    // A row held of a workflow since deleted (a draft's, its tries with it).
+    const heldGone = (await rowsOf()).filter((row) => row.workflow_id === tries)[1]!;
+    await stack.client.deleteWorkflow(tries!);
+    expect((await rowsOf()).some((row) => row.workflow_id === tries)).toBe(false);
+    await after(heldGone);
   });
 });

@@ -281,7 +281,7 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(headersOf('GET /projects', '200')).not.toContain('RateLimit-Limit');
     // One download per person at a time (with the default EXPORTS_AT_ONCE): a script must know to wait, not retry at
     // once; over its own limit a 429 (no outage), a 503 only when the server's places are all taken.
-    const downloads = ['GET /account/classifications.{format}', 'GET /account/comments.{format}', 'GET /projects/{id}/comments/download', 'GET /projects/{id}/contributors', 'GET /subject-sets/{id}/subjects.csv', 'GET /workflows/{id}/classifications', 'GET /workflows/{id}/consensus', 'GET /workflows/{id}/subject-reports', 'GET /workflows/{id}/transcriptions'];
+    const downloads = ['GET /account/classifications.{format}', 'GET /account/comments.{format}', 'GET /projects/{id}/classifications', 'GET /projects/{id}/comments/download', 'GET /projects/{id}/contributors', 'GET /subject-sets/{id}/subjects.csv', 'GET /workflows/{id}/classifications', 'GET /workflows/{id}/consensus', 'GET /workflows/{id}/subject-reports', 'GET /workflows/{id}/transcriptions'];
     expect(answering('429', /too-many-downloads/)).toEqual(downloads);
     expect(answering('503', /exports-busy/)).toEqual(downloads);
     expect(answering('429').sort()).toEqual([...answering('429', /too-many-requests/), ...downloads].sort());

@@ -291,6 +291,56 @@ describe('once the project publishes its results', () => {
     expect((await stack.anonymous.readableSets(projectId)).sets).toContainEqual(expect.objectContaining({ subjectSetId: setId, workflowId }));
   });
 
+  it('streams a draft project’s text to its members by a download link, a batch of pages at a time, a text larger than one chunk whole; to no one else', async () => {
+    const draft = await stack.client.createProject({ title: `Draft text ${randomUUID().slice(0, 8)}` });
+    await stack.client.updateProject(draft.id, { resultsPublic: true });
+    const set = await stack.client.createSubjectSet(draft.id, { name: 'Ledger' });
+    const { subjectIds } = await stack.client.addSubjects(set.id, ['p1', 'p2'].map((externalId) => ({ externalId, locations: [{ type: 'text' as const, text: externalId }] })));
+    const { id } = await stack.client.createWorkflow(draft.id, { name: 'Copy out', firstTask: 'T0', tasks: { T0: { type: 'transcription', instruction: 'Type it', maxLength: 100_000 } }, retirement: { rule: 'count', count: 1 }, subjectSetIds: [set.id] });
+    await stack.client.activateWorkflow(id);
+    // A member's transcription, counted in a project not open yet, corrected by the owner's review into a text larger than a stream's chunk (64 KiB).
+    const member = await newMember(stack, draft.id, 'scientist');
+    await member.client.classify({ workflowId: id, workflowVersion: 1, subjectId: subjectIds[0]!, annotations: [{ task: 'T0', value: 'line 0' }] }, randomUUID());
+    await until(async () => (await stack.db.query('SELECT count(*)::int AS n FROM subject_workflow_status WHERE workflow_id = $1 AND retired_at IS NOT NULL', [id])).rows[0].n === 1, 'retirement');
+    await until(async () => (await laggingSubjects(stack.db, id)) === 0, 'aggregation');
+    const long = Array.from({ length: 7_000 }, (_, line) => `line ${line}`).join('\n');
+    await stack.client.reviewConsensus(id, subjectIds[0]!, 'T0', long);
+    const link = await member.client.publishedTextLink(set.id, id);
+    expect(link.url).toMatch(new RegExp(`^/api/v1/subject-sets/${set.id}/published-text\\?token=[^&]+&format=text&workflowId=${id}$`));
+    const service = stack.app.get(PublishedResultsService);
+    service.textBatch = 1;
+    try {
+      const response = await fetch(`${stack.baseUrl}${link.url}`);
+      expect([response.status, response.headers.get('content-type'), response.headers.get('cache-control')]).toEqual([200, 'text/plain; charset=utf-8', 'private, no-store']);
+      // Streamed as it is read, never held whole to be measured.
+      expect([response.headers.get('content-length'), response.headers.get('transfer-encoding')]).toEqual([null, 'chunked']);
+      expect(response.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="published-text-ledger-${set.id}-`));
+      const text = await response.text();
+      expect(text.length).toBeGreaterThan(64 * 1024);
+      expect(text).toBe(`=== Page 1 · ${subjectIds[0]} ===\n${long}\n\n=== Page 2 · ${subjectIds[1]} ===\n[not transcribed yet]\n`);
+    } finally {
+      service.textBatch = TEXT_BATCH;
+    }
+    // Not to anyone else: no link for an outsider, and a link opens that set in that workflow alone, until its session signs out.
+    const outsider = await newAccount(stack, 'Stranger');
+    expect((await refusal(outsider.client.publishedTextLink(set.id, id)))?.status).toBe(404);
+    const elsewhere = await fetch(`${stack.baseUrl}${link.url.replace(id, workflowId)}`);
+    expect(elsewhere.status).toBe(401);
+    const anotherSet = await fetch(`${stack.baseUrl}${link.url.replace(set.id, setId)}`);
+    expect(anotherSet.status).toBe(401);
+    // A read key that may read the text may link to it.
+    const { secret } = await member.client.createApiKey({ name: 'Reader', scope: 'read' });
+    expect((await stack.anonymous.withToken(secret).publishedTextLink(set.id, id)).url).toMatch(/\?token=/);
+    // A member removed from the project opens nothing more by a link asked for while a member.
+    const removed = await newMember(stack, draft.id, 'collaborator', 'Leaving');
+    const removedLink = await removed.client.publishedTextLink(set.id, id);
+    await stack.client.removeMember(draft.id, removed.id);
+    expect((await fetch(`${stack.baseUrl}${removedLink.url}`)).status).toBe(404);
+    await member.client.signOut();
+    const ended = await fetch(`${stack.baseUrl}${link.url}`);
+    expect(ended.status).toBe(401);
+  });
+
   it('is hidden with a draft project from anyone but its members', async () => {
     const draft = await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` });
     await stack.client.updateProject(draft.id, { resultsPublic: true });

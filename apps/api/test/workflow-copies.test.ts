@@ -58,6 +58,20 @@ it('copies the current version into the same project, serving the same subject s
   expect(await countOf('SELECT count(*)::int AS n FROM classifications WHERE workflow_id = $1', workflowId)).toBe(1);
 });
 
+it('keeps the subjects’ priorities in the source when it serves the source’s sets, and starts them at the upload’s elsewhere', async () => {
+  const [p1] = (await stack.db.query("SELECT id FROM subjects WHERE external_id = 'p1'")).rows;
+  await stack.client.setPriorities(workflowId, [{ subjectId: p1.id, priority: 7.5 }, { externalId: 'g1', priority: -2 }]);
+  const priorities = async (id: string) =>
+    (await stack.db.query('SELECT s.external_id, st.priority FROM subject_workflow_status st JOIN subjects s ON s.id = st.subject_id WHERE st.workflow_id = $1 ORDER BY s.external_id', [id])).rows;
+  const copy = await stack.client.copyWorkflow(workflowId, { name: 'Prioritised' });
+  expect(await priorities(copy.id)).toEqual([{ external_id: 'g1', priority: -2 }, { external_id: 'p1', priority: 7.5 }]);
+  // A set linked to it later starts its subjects at their upload's priority, as for any workflow.
+  const later = await stack.client.copyWorkflow(workflowId, { linkSubjectSets: false });
+  await stack.client.updateWorkflow(later.id, { ...(await stack.client.getWorkflow(later.id)).definition, subjectSetIds: [sets.pages] });
+  expect(await priorities(later.id)).toEqual([{ external_id: 'p1', priority: 0 }]);
+  await stack.client.setPriorities(workflowId, [{ subjectId: p1.id, priority: 0 }, { externalId: 'g1', priority: 0 }]);
+});
+
 it('copies into another project without subject sets, leaving out and naming what named the source project’s sets', async () => {
   const copy = await stack.client.copyWorkflow(workflowId, { projectId: otherProjectId, name: 'Copie de Ad or not?' });
   expect(copy).toMatchObject({ projectId: otherProjectId, subjectSetIds: [] });

@@ -863,7 +863,7 @@ describe('classifier in a browser: the researcher lab', () => {
     // A download of the consensus: asked for, ready, and its link saves the file the API made.
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     await page.getByLabel('Download', { exact: true }).selectOption('consensus');
-    await page.getByLabel('Format').selectOption('csv');
+    await page.locator('#lab-download-format').selectOption('csv');
     await submitByKeyboard(page, 'form:has(#lab-download-kind) button[type="submit"]');
     const ready = page.locator('[data-testid="lab-downloads"] li[data-state="ready"]');
     await waitToSee(ready, { timeout: 20_000 });
@@ -1102,7 +1102,7 @@ describe('classifier in a browser: the researcher lab', () => {
     const { workflowId, page, errors } = await researcherWithWorkflow('Spreadsheet', 8); // p0 … p7, their ids random
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     await page.getByLabel('Download', { exact: true }).selectOption('consensus');
-    await page.getByLabel('Format').selectOption('csv');
+    await page.locator('#lab-download-format').selectOption('csv');
     await page.getByLabel("In the order of the subjects' external ids", { exact: false }).check();
     await page.getByLabel('Metadata as columns', { exact: false }).check();
     await page.locator('form:has(#lab-download-kind) button[type="submit"]').click();
@@ -1135,6 +1135,16 @@ describe('classifier in a browser: the researcher lab', () => {
     expect(rawUrl.searchParams.get('sort')).toBe('externalId');
     const [, ...rawRows] = (await (await fetch(rawUrl)).text()).trim().split('\n');
     expect(rawRows.map((row) => row.split(',')[2])).toEqual(classified.sort());
+    // Every workflow's classifications of the project in one file, saved as it streams.
+    // Its fields labelled as its own, beside the workflow's download's "Format" and "Changed since (optional)".
+    const whole = page.getByTestId('lab-project-classifications-download');
+    const labels = ['Format', 'Changed since (optional)', 'Format of the project’s file', 'Project’s file changed since (optional)'];
+    expect(await Promise.all(labels.map((label) => page.getByLabel(label, { exact: true }).count()))).toEqual([1, 1, 1, 1]);
+    await page.getByLabel('Format of the project’s file', { exact: true }).selectOption('ndjson');
+    const [download] = await Promise.all([page.waitForEvent('download'), submitByKeyboard(page, '[data-testid="lab-project-classifications-download"] button[type="submit"]')]);
+    const everyWorkflow = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { workflow_id: string; external_id: string });
+    expect([everyWorkflow.map((row) => row.workflow_id), everyWorkflow.map((row) => row.external_id).sort()]).toEqual([classified.map(() => workflowId), classified.sort()]);
+    await waitToSee(whole.getByText('Saving every workflow’s classifications as NDJSON', { exact: false }));
     expect(errors).toEqual([]);
   });
 
@@ -1158,15 +1168,15 @@ describe('classifier in a browser: the researcher lab', () => {
       return new URL((await ready.getByRole('link').getAttribute('href'))!, suite.stack.baseUrl);
     };
     await select.selectOption({ label: 'Diary' });
-    await page.getByLabel('Format').selectOption('json');
+    await page.locator('#lab-download-format').selectOption('json');
     // A set's download of what changed since a moment: the set asked for in its link, the moment added to it, both sent.
-    await page.getByLabel('Changed since (optional)').fill('2000-01-01');
+    await page.locator('#lab-download-since').fill('2000-01-01');
     const [asked] = await Promise.all([page.waitForRequest((request) => request.url().endsWith(`/workflows/${workflowId}/download-links`) && request.method() === 'POST'), page.locator(submit).click()]);
     expect(asked.postDataJSON()).toEqual({ kind: 'consensus', subjectSetId: diary.id });
     const sinceUrl = await linkOf('Consensus, JSON, changed since 2000-01-01, subject set “Diary”: ready.');
     expect([sinceUrl.searchParams.get('since'), sinceUrl.searchParams.get('subjectSetId')]).toEqual(['2000-01-01', diary.id]);
     expect(((await (await fetch(sinceUrl)).json()) as { external_id: string }[]).map((row) => row.external_id).sort()).toEqual(['d0', 'p1']);
-    await page.getByLabel('Changed since (optional)').fill('');
+    await page.locator('#lab-download-since').fill('');
     await page.locator(submit).click();
     const diaryUrl = await linkOf('Consensus, JSON, subject set “Diary”: ready.');
     expect(diaryUrl.searchParams.get('subjectSetId')).toBe(diary.id);
@@ -1190,9 +1200,9 @@ describe('classifier in a browser: the researcher lab', () => {
     const { workflowId, page, errors } = await researcherWithWorkflow('Since', 2);
     await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflowId}`);
     await page.getByLabel('Download', { exact: true }).selectOption('consensus');
-    await page.getByLabel('Format').selectOption('csv');
+    await page.locator('#lab-download-format').selectOption('csv');
     expect(await page.getByRole('combobox', { name: 'Transcription task and document' }).count()).toBe(0); // no transcription task, no documents
-    const since = page.getByLabel('Changed since (optional)');
+    const since = page.locator('#lab-download-since');
     const submit = 'form:has(#lab-download-kind) button[type="submit"]';
     await since.fill('yesterday');
     await submitByKeyboard(page, submit);

@@ -159,19 +159,22 @@ describe('classifier in a browser: reaching and reading every readable set', () 
     expect(errors).toEqual([]);
   });
 
-  it('downloads a draft project’s text for its member, with their token', async () => {
+  it('downloads a draft project’s text for its member by a download link, saved as it streams, one click one download', async () => {
     const account = await signUp(suite.stack, { email: `read-draft-${Date.now()}@example.org`, password: 'correct horse battery', displayName: 'Owner' });
     const owner = suite.stack.anonymous.withToken(account.token);
     const draft = await transcribedSet(owner, 'Notebook', 'draft');
     const { page, errors } = await signedInPage(suite, account);
     await page.goto(`${suite.stack.baseUrl}/projects/${draft.project.slug}/sets/${draft.set.id}/read?workflowId=${draft.workflow.id}`);
     await waitToSee(page.getByRole('heading', { level: 1, name: 'Read “Notebook”' }));
-    // Held until the test lets it go: the button busy meanwhile, and a second click makes no second download.
+    // Not fetched into the page: a download link, followed, so that the browser saves the file as it streams.
+    const opened: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/published-text')) opened.push(`${request.method()} ${new URL(request.url()).pathname}${new URL(request.url()).searchParams.has('token') ? ' with a token' : ''}`);
+    });
+    // The link held until the test lets it go: the button busy meanwhile, and a second click makes no second download.
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
-    let asked = 0;
-    await page.route(/published-text\?.*format=text/, async (route) => {
-      asked += 1;
+    await page.route(/published-text\/download-links/, async (route) => {
       await held;
       await route.continue();
     });
@@ -183,8 +186,10 @@ describe('classifier in a browser: reaching and reading every readable set', () 
     await button.click({ force: true });
     release();
     const download = await downloaded;
-    await until(async () => (await button.getAttribute('aria-busy')) === 'false', 'the download to end');
-    expect(asked).toBe(1);
+    await waitToSee(page.getByRole('status').getByText('Saving the text: your browser shows the file as it arrives.'));
+    expect([await button.isDisabled(), await button.getAttribute('aria-busy')]).toEqual([false, 'false']);
+    const path = `/api/v1/subject-sets/${draft.set.id}/published-text`;
+    expect(opened.filter((request) => !request.startsWith('GET') || request.endsWith('with a token'))).toEqual([`POST ${path}/download-links`, `GET ${path} with a token`]);
     expect(download.suggestedFilename()).toMatch(/^published-text-Notebook-.+\.txt$/);
     const [first, second] = draft.subjectIds;
     expect(readFileSync((await download.path())!, 'utf8')).toBe(`=== Page 1 · ${first} ===\n[not transcribed yet]\n\n=== Page 2 · ${second} ===\n[not transcribed yet]\n`);

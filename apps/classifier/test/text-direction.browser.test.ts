@@ -202,7 +202,7 @@ describe('classifier in a browser: text in right-to-left scripts', () => {
 
       await page.goto(`${suite.stack.baseUrl}/lab/workflows/${workflow.id}`);
       await page.getByLabel('Download', { exact: true }).selectOption('consensus');
-      await page.getByLabel('Format').selectOption('csv');
+      await page.locator('#lab-download-format').selectOption('csv');
       await page.getByLabel(/byte-order mark, which Excel needs to read accents and any non-Latin script \(Arabic, Hebrew/).check();
       await page.locator('form:has(#lab-download-kind) button[type="submit"]').click();
       const ready = page.locator('[data-testid="lab-downloads"] li[data-state="ready"]');

@@ -43,6 +43,11 @@ export interface DownloadOptions {
   /** Only the rows of this subject set's subjects. */
   subjectSetId?: string;
 }
+/** What a project's raw classifications download holds and how it is written: the workflow download's, and where to resume. */
+export interface ProjectClassificationsOptions extends Pick<DownloadOptions, 'format' | 'since' | 'metadata'> {
+  /** `<workflow_id>,<subject_id>,<user_id>` of the last row an interrupted download gave: only the rows after its place. */
+  after?: string;
+}
 /** Which transcription task's consensus the transcriptions download gives, and how. */
 export interface TranscriptionsOptions {
   /** The transcription task's key, such as `T0`. */
@@ -106,13 +111,6 @@ export interface ChorusClientOptions {
 /** A query string of the parameters given, leaving out those that are undefined. */
 function queryString(query: Record<string, string | number | undefined>): URLSearchParams {
   return new URLSearchParams(Object.entries(query).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])));
-}
-
-/** The file name a `Content-Disposition` gives: its `filename*` (RFC 6266, in its own letters), else its `filename`. */
-function fileNameOf(disposition: string | null): string | null {
-  const encoded = disposition?.match(/filename\*=UTF-8''([^;\s]+)/i)?.[1];
-  if (encoded) return decodeURIComponent(encoded);
-  return disposition?.match(/filename="([^"]+)"/i)?.[1] ?? null;
 }
 
 /** A consensus or classifications download's query: `format` first (JSON without one), then the options given. */
@@ -893,12 +891,11 @@ export class ChorusClient {
     return `${this.baseUrl}/subject-sets/${subjectSetId}/published-text?${queryString({ format: 'text', workflowId })}`;
   }
   /**
-   * The same document as `publishedTextFile`, asked with the client's token (a draft project's members read it too), and
-   * the name the server gives its file (`Content-Disposition`), for a page to save it under.
+   * A link to the same document as `publishedTextFile` that needs no Authorization header, for 10 minutes (a draft
+   * project's members, whose plain link would carry no token): for a browser to save the file as it streams.
    */
-  async publishedTextAttachment(subjectSetId: string, workflowId: string): Promise<{ text: string; fileName: string }> {
-    const response = await this.fetchDownload(`/subject-sets/${subjectSetId}/published-text`, { format: 'text', workflowId });
-    return { text: await response.text(), fileName: fileNameOf(response.headers.get('content-disposition')) ?? `published-text-${subjectSetId}.txt` };
+  publishedTextLink(subjectSetId: string, workflowId: string) {
+    return this.call<DownloadLink>('POST', `/subject-sets/${subjectSetId}/published-text/download-links`, { workflowId });
   }
   /** Sets subjects' priorities, which `priority` selection serves lowest first (kept, with a warning, under another order). */
   setPriorities(workflowId: string, priorities: SubjectPriority[]) {
@@ -972,6 +969,19 @@ export class ChorusClient {
    */
   downloadLink(workflowId: string, { kind, format, subjectSetId }: DownloadLinkOptions) {
     return this.call<DownloadLink>('POST', `/workflows/${workflowId}/download-links`, { kind, format, subjectSetId });
+  }
+
+  /**
+   * The project's raw classifications download: every workflow's, one flat row each, workflow by workflow (by
+   * id), with `workflow_id` and `workflow_name`; `after`, the last row's `<workflow_id>,<subject_id>,<user_id>`, resumes after it.
+   */
+  projectClassifications(projectId: string, { format = 'json', since, metadata, after }: ProjectClassificationsOptions = {}): Promise<string> {
+    return this.download(`/projects/${projectId}/classifications`, { format, since, metadata, after });
+  }
+
+  /** A link to the project's raw classifications download, as `downloadLink`'s (researchers only), in `format` if given; add `since`, `bom`, `metadata` or `after` to its query. */
+  projectClassificationsLink(projectId: string, format?: ExportFormat) {
+    return this.call<DownloadLink>('POST', `/projects/${projectId}/classifications/download-links`, { format });
   }
 
   /** A link to the project's comments download, as `downloadLink`'s (researchers only); add `format` (and `bom`) to its query. */

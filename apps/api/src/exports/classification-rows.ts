@@ -218,3 +218,48 @@ function hiddenTagsOfAnswer(annotations: Annotation[], hidden: HiddenTagsByTask 
   }
   return Object.keys(found).length ? found : null;
 }
+
+/** A workflow version's definition, by `<workflow id>/<version>`. */
+export type DefinitionsByVersion = ReadonlyMap<string, WorkflowDefinition>;
+const versionKey = (workflowId: string, version: number) => `${workflowId}/${version}`;
+
+/** A version of a workflow as a download reads it, to flatten the answers given to it. */
+export interface VersionRead {
+  workflow_id: string;
+  version: number;
+  definition: WorkflowDefinition;
+}
+
+/** The versions read, by version (`versionKey`). */
+export const definitionsByVersion = (versions: readonly VersionRead[]): DefinitionsByVersion => new Map(versions.map(({ workflow_id, version, definition }) => [versionKey(workflow_id, version), definition]));
+
+/** The definition of the version of `workflowId` a classification answered, if read. */
+export const definitionOf = (definitions: DefinitionsByVersion, workflowId: string, version: number) => definitions.get(versionKey(workflowId, version));
+
+/** A row of a project's download (`GET /projects/:id/classifications`): a workflow's, with which workflow it is of. */
+export interface ProjectClassificationRow extends ClassificationRow {
+  workflow_id: string;
+  workflow_name: string;
+}
+
+/** The project download's columns of its own, before `workflow_version` (the API's documentation and the README list them). */
+export const PROJECT_CLASSIFICATION_COLUMNS = {
+  workflow_id: "the workflow's id: the rows come workflow by workflow, in the order of their ids",
+  workflow_name: "the workflow's name, as it is now",
+} as const;
+
+/**
+ * The project download's columns: the workflow download's (`classificationColumns`), of every task key of every
+ * workflow (`taskKeys`, a key two workflows share one column), with `PROJECT_CLASSIFICATION_COLUMNS` before `workflow_version`.
+ */
+export function projectClassificationColumns(taskKeys: string[], definitions: WorkflowDefinition[], metadata: MetadataForm): string[] {
+  const columns = classificationColumns(taskKeys, definitions, metadata);
+  const at = columns.indexOf('workflow_version');
+  return [...columns.slice(0, at), ...Object.keys(PROJECT_CLASSIFICATION_COLUMNS), ...columns.slice(at)];
+}
+
+/** A row of the project's download: flattened as the workflow download flattens it, by the version it answered (`definitions`). */
+export function flattenProjectClassification(row: ProjectClassificationRow, definitions: DefinitionsByVersion, taskKeys: string[], metadata: MetadataForm): FlatRecord {
+  const workflow: RecordOf<keyof typeof PROJECT_CLASSIFICATION_COLUMNS, never> = { workflow_id: row.workflow_id, workflow_name: row.workflow_name };
+  return { ...flattenClassification(row, definitionOf(definitions, row.workflow_id, row.workflow_version), taskKeys, metadata), ...workflow };
+}

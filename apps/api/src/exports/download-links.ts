@@ -10,16 +10,27 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 /** Why a download link opens nothing: `LinkClaims` says which of the two. */
 export type LinkRefusal = 'invalid' | 'key-revoked';
 
-/** A project's downloads: its comments, and its volunteers to credit. */
-export type ProjectDownloadKind = 'comments' | 'contributors';
-export const isProjectDownload = (kind: DownloadTarget['kind']): kind is ProjectDownloadKind => kind === 'comments' || kind === 'contributors';
+/** A project's downloads: its comments, its volunteers to credit, and every workflow's classifications. */
+export const PROJECT_DOWNLOAD_KINDS = ['comments', 'contributors', 'project-classifications'] as const;
+export type ProjectDownloadKind = (typeof PROJECT_DOWNLOAD_KINDS)[number];
+export const isProjectDownload = (kind: DownloadTarget['kind']): kind is ProjectDownloadKind => (PROJECT_DOWNLOAD_KINDS as readonly string[]).includes(kind);
 
 /**
  * What a link downloads: one of a workflow's downloads (of one of its sets alone with `subjectSetId`: signed in, so that
  * a link to a set's cannot be opened for the whole workflow or another set), one of its project's, a subject set's file
- * (`subjects`), or the account's own classifications or comments (`OwnDownloadKind`, the link's account's).
+ * (`subjects`), a set's published text (`published-text`, whoever may read it), or the account's own classifications or
+ * comments (`OwnDownloadKind`, the link's account's).
  */
-export type DownloadTarget = { workflowId: string; kind: ExportKind; subjectSetId?: string } | { projectId: string; kind: ProjectDownloadKind } | { subjectSetId: string; kind: 'subjects' } | { kind: 'own-classifications' } | { kind: 'own-comments' };
+export type DownloadTarget =
+  | { workflowId: string; kind: ExportKind; subjectSetId?: string }
+  | { projectId: string; kind: ProjectDownloadKind }
+  | { subjectSetId: string; kind: 'subjects' }
+  | PublishedTextTarget
+  | { kind: 'own-classifications' }
+  | { kind: 'own-comments' };
+
+/** A set's published text as one workflow gives it (`GET /subject-sets/:id/published-text?format=text`), for a draft project's members. */
+export type PublishedTextTarget = { subjectSetId: string; workflowId: string; kind: 'published-text' };
 
 /** An account's own downloads: what it classified, what it wrote in discussions. */
 export type OwnDownloadKind = 'own-classifications' | 'own-comments';

@@ -10,6 +10,9 @@ import { type AllowedDownload, type AllowedOwnDownload, type AllowedProjectDownl
 
 const DOWNLOAD_KIND = 'chorus:download-kind';
 
+/** The downloads this guard admits: all but a set's published text, which whoever may read the set reads (`PublishedResultsService`). */
+type GuardedKind = Exclude<DownloadTarget['kind'], 'published-text'>;
+
 /** A request of a download, once `DownloaderFirstGuard` has found who asks and that they may. */
 interface DownloadRequest {
   params: { id?: unknown };
@@ -27,7 +30,7 @@ interface DownloadRequest {
  * it found (`AllowedDownload`) is handed to the route (`@Download()`), whose service downloads it without asking again:
  * one download, one read of who may.
  */
-export const DownloaderFirst = (kind: DownloadTarget['kind']) => applyDecorators(SetMetadata(DOWNLOAD_KIND, kind), UseGuards(DownloaderFirstGuard));
+export const DownloaderFirst = (kind: GuardedKind) => applyDecorators(SetMetadata(DOWNLOAD_KIND, kind), UseGuards(DownloaderFirstGuard));
 
 @Injectable()
 export class DownloaderFirstGuard implements CanActivate {
@@ -40,7 +43,7 @@ export class DownloaderFirstGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const kind = this.reflector.get<DownloadTarget['kind']>(DOWNLOAD_KIND, context.getHandler());
+    const kind = this.reflector.get<GuardedKind>(DOWNLOAD_KIND, context.getHandler());
     const request = context.switchToHttp().getRequest<DownloadRequest>();
     // The raw parameter: one given twice is a link no one was given, refused as such (the pipe names the repetition to a researcher).
     const token = request.query?.token;

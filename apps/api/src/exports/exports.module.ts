@@ -13,13 +13,15 @@ import { ExportsController } from './exports.controller';
 import { ExportsService } from './exports.service';
 import { OwnClassificationsDownloadController } from './own-classifications-download.controller';
 import { OwnCommentsDownloadController } from './own-comments-download.controller';
+import { ProjectClassificationsDownloadController } from './project-classifications-download.controller';
 import { SubjectSetFileController } from './subject-set-file.controller';
 import { TranscriptionsDownloadController } from './transcriptions-download.controller';
 
-/** The downloads of a workflow's data (consensus, also as transcription documents, raw classifications, reports) and of a project's comments and contributors, a subject set's file and a volunteer's own classifications, bounded together by EXPORTS_AT_ONCE. */
+/** The downloads of a workflow's data (consensus, also as transcription documents, raw classifications, reports) and of a project's comments, contributors and every workflow's raw classifications, a subject set's file and a volunteer's own classifications, bounded together by EXPORTS_AT_ONCE. */
 @Module({
   imports: [AuthModule, ProjectsModule, WorkflowsModule, SubjectReportsModule, SubjectSetsModule],
-  controllers: [ExportsController, CommentsDownloadController, ContributorsDownloadController, TranscriptionsDownloadController, SubjectSetFileController, OwnClassificationsDownloadController, OwnCommentsDownloadController],
+  controllers: [ExportsController, CommentsDownloadController, ContributorsDownloadController, TranscriptionsDownloadController, SubjectSetFileController, OwnClassificationsDownloadController, OwnCommentsDownloadController, ProjectClassificationsDownloadController],
   providers: [ExportsService, ExportStreams, DownloadLinks, ContributorsService],
+  exports: [ExportsService],
 })
 export class ExportsModule {}

@@ -4,7 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { DownloadSort, DownloadLink, DownloadMetadata, ExportFormat, TranscriptionFormat } from '@chorus/client';
 import type { Task, WorkflowDefinition } from '@chorus/tasks';
-import { byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isUnlinked, type Project, type SubjectSet, type Workflow, storedConsensusOf } from '@chorus/db';
+import { byExcludedVolunteerOfWorkflowSql, byExcludedVolunteerSql, inNaturalOrder, isUnlinked, type Project, type SubjectSet, type Workflow, storedConsensusOf } from '@chorus/db';
 import type { AuthUser } from '../auth/auth.decorators';
 import type { TokenSession } from '../auth/ended-sessions';
 import { isApiKey } from '../auth/api-keys';
@@ -18,23 +18,23 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import { ReporterPseudonyms } from '../subject-reports/reporter-pseudonyms';
 import { WorkflowVersions } from '../workflows/workflow-versions';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { type ClassificationRow, classificationColumns, classificationListColumns, flattenClassification, taskKeysOf } from './classification-rows';
+import { type ClassificationRow, type ProjectClassificationRow, type VersionRead, classificationColumns, classificationListColumns, definitionsByVersion, flattenClassification, flattenProjectClassification, projectClassificationColumns, taskKeysOf } from './classification-rows';
 import { type ConsensusRow, columnsOf, consensusListColumns, flatten } from './consensus-rows';
 import { COMMENT_COLUMNS, COMMENT_LIST_COLUMNS, COMMENT_ROWS, COMMENT_ROWS_SINCE, type CommentRow, flattenComment } from './comment-rows';
 import { SUBJECT_REPORT_COLUMNS, type SubjectReportRow, flattenSubjectReport } from './subject-report-rows';
 import { type DownloadForm, contentTypes, serializer } from './export-format';
 import { CONTRIBUTOR_ROWS, CONTRIBUTOR_SUMMARY, type ContributorRow, type ContributorSummary, OTHER_VOLUNTEERS_HEADER, contributorsWriter, flattenContributor } from './contributor-rows';
-import { DownloadLinks, type DownloadTarget, type OwnDownloadKind, type ProjectDownloadKind, isOwnDownload } from './download-links';
+import { DownloadLinks, type DownloadTarget, type OwnDownloadKind, type ProjectDownloadKind, type PublishedTextTarget, isOwnDownload } from './download-links';
 import { downloadName } from './download-names';
 import { type ExportDownload, ExportStreams, type SnapshotRead } from './export-streams';
 import { metadataFormOf } from './metadata-columns';
-import { OWN_CLASSIFICATION_COLUMNS, OWN_CLASSIFICATION_ROWS, OWN_CLASSIFICATION_VERSIONS, type OwnClassificationRow, ownClassificationRecord, ownClassificationsNeedAnAccount, versionKey } from './own-classification-rows';
+import { OWN_CLASSIFICATION_COLUMNS, OWN_CLASSIFICATION_ROWS, OWN_CLASSIFICATION_VERSIONS, type OwnClassificationRow, ownClassificationRecord, ownClassificationsNeedAnAccount } from './own-classification-rows';
 import { OWN_COMMENT_COLUMNS, OWN_COMMENT_LIST_COLUMNS, OWN_COMMENT_ROWS, ownCommentRecord, ownCommentsNeedAnAccount } from './own-comment-rows';
 import type { OwnCommentRow } from '../discussions/own-comments';
 import { SUBJECT_SET_ROWS, type SubjectSetRow, flattenSetSubject, subjectSetColumns, subjectSetColumnsOf } from './subject-set-rows';
 import { withheldWhileTakenDownSql } from './withheld-while-taken-down';
 import { CANVAS_KEYS, metadataKeyMisread } from '../subject-sets/subject-files';
-import type { DownloadLinkRequest, OwnDownloadFile } from './dto/download.dto';
+import type { DownloadLinkRequest, OwnDownloadFile, ProjectClassificationPlace } from './dto/download.dto';
 import { IIIF_COUNT_HEADERS, type LeftOut, type TeiDocumentOf, type TranscriptionRow, iiifCountHeaders, iiifWriter, teiWriter, textWriter, transcriptionPage } from './transcription-documents';
 
 /**
@@ -461,6 +461,10 @@ export const CLASSIFICATION_ROW_SELECT: readonly (readonly [name: keyof Classifi
 ];
 export const SET_CLASSIFICATION_ROW_SELECT = withLeftSet<ClassificationRow>(CLASSIFICATION_ROW_SELECT);
 
+/** What a classification's row (`c`) joins: its subject (`s`), read by its primary key, and its volunteer (`u`). */
+const CLASSIFICATION_ROW_JOINS = `CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata FROM subjects s WHERE s.id = c.subject_id OFFSET 0) s
+  JOIN users u ON u.id = c.user_id`;
+
 /**
  * A classification's row (`CLASSIFICATION_ROW_SELECT`, of a set's download with `set`); with `since` ($2), only those
  * stored or changed (their `after_retirement` flag, their subject's locations corrected) at or after it, or whose
@@ -472,13 +476,45 @@ export const SET_CLASSIFICATION_ROW_SELECT = withLeftSet<ClassificationRow>(CLAS
 const classificationRow = (set?: string, joinedAt = set && 'ms.created_at') => `
   SELECT ${selectList(joinedAt ? SET_CLASSIFICATION_ROW_SELECT : CLASSIFICATION_ROW_SELECT)}
   FROM ${rowsOf('classifications', 'c', set)}
-  CROSS JOIN LATERAL (SELECT s.id, s.external_id, s.metadata FROM subjects s WHERE s.id = c.subject_id OFFSET 0) s
-  JOIN users u ON u.id = c.user_id
+  ${CLASSIFICATION_ROW_JOINS}
   WHERE c.workflow_id = $1 AND ${classificationChangedSince(joinedAt)}`;
 
 /** $2: only the classifications stored or changed at or after it, or whose subject joined the set then (`joinedAt`), or null for all. */
 const classificationChangedSince = (joinedAt: string | undefined) =>
   `($2::timestamptz IS NULL OR coalesce(c.updated_at, c.created_at) >= $2${joinedAt ? ` OR ${joinedAt} >= $2` : ''})`;
+
+/** A row of the project's ($1) download: the workflow download's, its volunteer's exclusion read from the project itself. */
+const PROJECT_CLASSIFICATION_ROW_SELECT = CLASSIFICATION_ROW_SELECT.map(([name, sql]) => [name, name === 'excluded_volunteer' ? byExcludedVolunteerSql('c', '$1::uuid') : sql] as const);
+
+/** Below every workflow, subject and volunteer id: the place before the first row, when the download does not resume. */
+const NO_ID = "'00000000-0000-0000-0000-000000000000'::uuid";
+
+/**
+ * The project's ($1) classifications, stored or changed since $2 (or null for all), workflow by workflow in id order,
+ * each workflow's in its own download's order (subject, then volunteer), read from its unique index as that download
+ * reads them: the workflows are walked in order and each one's rows read on their own (a lateral join is a nested loop,
+ * which keeps its outer side's order), so that rows stream from the first and nothing is sorted. With a place to resume
+ * after ($3 its workflow, $4 its subject, $5 its volunteer: the last row the consumer holds), only the rows after it in
+ * that order, by a plain row comparison: no lookup, so a place whose classification has since moved (a guest's, into
+ * the account it signed in to) or gone (its subject deleted) still resumes where it was.
+ */
+export const PROJECT_CLASSIFICATION_ROWS = `
+  SELECT w.id AS workflow_id, w.name AS workflow_name, classification_row.*
+  FROM (SELECT w.id, w.name FROM workflows w
+        WHERE w.project_id = $1 AND w.id >= coalesce($3::uuid, ${NO_ID})
+        ORDER BY w.id ${EVERY_ROW}) w
+  CROSS JOIN LATERAL (
+    SELECT ${selectList(PROJECT_CLASSIFICATION_ROW_SELECT)}
+    FROM classifications c
+    ${CLASSIFICATION_ROW_JOINS}
+    WHERE c.workflow_id = w.id AND ${classificationChangedSince(undefined)}
+      AND (c.workflow_id, c.subject_id, c.user_id) > (coalesce($3::uuid, ${NO_ID}), coalesce($4::uuid, ${NO_ID}), coalesce($5::uuid, ${NO_ID}))
+    ORDER BY c.subject_id, c.user_id OFFSET 0) classification_row`;
+
+/** Every version of every workflow of the project ($1), to flatten each row by the version it answered; the workflows oldest first. */
+const PROJECT_VERSIONS = `
+  SELECT v.workflow_id, v.version, v.definition FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id
+  WHERE w.project_id = $1 ORDER BY w.created_at, w.id, v.version`;
 
 /**
  * The workflow's classifications in each download order (`sort`). `id`: in the order of the unique index (subject,
@@ -514,11 +550,19 @@ export const classificationRows = (set?: string): Record<DownloadSort, string> =
 export const CLASSIFICATION_ROWS = classificationRows();
 
 /**
- * The ids of the subjects of the workflow's ($1) classifications stored or changed since $2 (or null for all), once
- * each (`classifications_once_per_volunteer_key` holds them in order), of set $3's members alone with `inSet`: for their metadata's keys.
+ * The ids of the subjects of the workflow's ($1) classifications (or the project's, `of`) stored or changed since $2 (or
+ * null for all), once each (`classifications_once_per_volunteer_key` holds them in order), of set $3's members alone
+ * with `inSet`: for their metadata's keys.
  */
-const classifiedSubjects = (inSet: boolean) => `
-  SELECT DISTINCT c.subject_id FROM ${rowsOf('classifications', 'c', inSet ? '$3' : undefined)} WHERE c.workflow_id = $1 AND ${classificationChangedSince(inSet ? 'ms.created_at' : undefined)}`;
+const classifiedSubjects = (inSet: boolean, of: ClassificationsOf = 'workflow') => `
+  SELECT DISTINCT c.subject_id FROM ${rowsOf('classifications', 'c', inSet ? '$3' : undefined)} WHERE ${CLASSIFICATIONS_OF[of]} AND ${classificationChangedSince(inSet ? 'ms.created_at' : undefined)}`;
+
+/** Whose classifications (`c`) a download gives: the workflow's ($1), or those of every workflow of the project ($1). */
+type ClassificationsOf = 'workflow' | 'project';
+const CLASSIFICATIONS_OF: Record<ClassificationsOf, string> = {
+  workflow: 'c.workflow_id = $1',
+  project: 'c.workflow_id IN (SELECT w.id FROM workflows w WHERE w.project_id = $1)',
+};
 
 /**
  * In subject order, each subject's reports in the order first made; with `since` ($2), only those stored or changed
@@ -628,8 +672,22 @@ function refuseMisreadKeys(keys: readonly string[]): void {
   );
 }
 
-/** Where each of a project's downloads is, under the project's path. */
-const PROJECT_DOWNLOAD_PATHS: Record<ProjectDownloadKind, string> = { comments: 'comments/download', contributors: 'contributors' };
+/**
+ * Each workflow's definitions newest first, the workflows in the order read (oldest first): the answer columns of the
+ * project's download are a workflow's current tasks first, then those only its older versions had, workflow by workflow.
+ */
+function newestVersionsFirst(versions: readonly VersionRead[]): WorkflowDefinition[] {
+  const byWorkflow = new Map<string, WorkflowDefinition[]>();
+  for (const { workflow_id, definition } of versions) byWorkflow.set(workflow_id, [definition, ...(byWorkflow.get(workflow_id) ?? [])]);
+  return [...byWorkflow.values()].flat();
+}
+
+/** Where each of a project's downloads is, and where its links are asked for, under the project's path. */
+const PROJECT_DOWNLOAD_PATHS: Record<ProjectDownloadKind, { download: string; links: string }> = {
+  comments: { download: 'comments/download', links: 'comments/download-links' },
+  contributors: { download: 'contributors', links: 'contributors/download-links' },
+  'project-classifications': { download: 'classifications', links: 'classifications/download-links' },
+};
 
 /** Each of the account's own downloads: the file its path names, where links to it are asked for, and the refusal of a guest's. */
 const OWN_DOWNLOADS: Record<OwnDownloadKind, { file: OwnDownloadFile; links: string; needsAccount: () => ProblemException }> = {
@@ -640,8 +698,21 @@ const OWN_DOWNLOADS: Record<OwnDownloadKind, { file: OwnDownloadFile; links: str
 /** A guest's asking for one of an account's own downloads, or a link to it: refused, in that download's words. */
 export const ownDownloadNeedsAnAccount = (kind: OwnDownloadKind) => OWN_DOWNLOADS[kind].needsAccount();
 
+/**
+ * What a link's query carries besides its token: the format asked for, and a workflow download's set; a set's published
+ * text, its workflow and the text format. The account's own downloads name their format in their path.
+ */
+function linkQuery(target: DownloadTarget, format: ExportFormat | undefined): Record<string, string> {
+  if (target.kind === 'published-text') return { format: 'text', workflowId: target.workflowId };
+  return { ...(format && !isOwnDownload(target.kind) ? { format } : {}), ...('workflowId' in target && target.subjectSetId !== undefined ? { subjectSetId: target.subjectSetId } : {}) };
+}
+
 /** Where a target's download is, and where its links are asked for (from the API's root). */
 function pathsOf(target: DownloadTarget, format: ExportFormat = 'csv'): { download: string; links: string } {
+  if (target.kind === 'published-text') {
+    const text = `/${API_PREFIX}/subject-sets/${target.subjectSetId}/published-text`;
+    return { download: text, links: `${text}/download-links` };
+  }
   if (target.kind === 'own-classifications' || target.kind === 'own-comments') {
     const own = OWN_DOWNLOADS[target.kind];
     return { download: `/${API_PREFIX}/account/${own.file}.${format}`, links: `/${API_PREFIX}/${own.links}` };
@@ -651,7 +722,8 @@ function pathsOf(target: DownloadTarget, format: ExportFormat = 'csv'): { downlo
     return { download: `${set}/subjects.csv`, links: `${set}/download-links` };
   }
   if ('projectId' in target) {
-    return { download: `/${API_PREFIX}/projects/${target.projectId}/${PROJECT_DOWNLOAD_PATHS[target.kind]}`, links: `/${API_PREFIX}/projects/${target.projectId}/${target.kind}/download-links` };
+    const { download, links } = PROJECT_DOWNLOAD_PATHS[target.kind];
+    return { download: `/${API_PREFIX}/projects/${target.projectId}/${download}`, links: `/${API_PREFIX}/projects/${target.projectId}/${links}` };
   }
   return { download: `/${API_PREFIX}/workflows/${target.workflowId}/${target.kind}`, links: `/${API_PREFIX}/workflows/${target.workflowId}/download-links` };
 }
@@ -698,14 +770,19 @@ export class ExportsService {
   }
 
   /** A link that opens one of the project's downloads without an Authorization header (researchers, checked by the route). */
-  projectLink(projectId: string, kind: ProjectDownloadKind, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
-    return this.linkTo({ projectId, kind }, undefined, user, session, origin);
+  projectLink(projectId: string, kind: ProjectDownloadKind, user: AuthUser, session: TokenSession, origin: string | undefined, format?: ExportFormat): Promise<DownloadLink> {
+    return this.linkTo({ projectId, kind }, format, user, session, origin);
   }
 
   /** A link that opens one of the account's own downloads in `format` without an Authorization header (an account's, not a guest's). */
   ownLink(kind: OwnDownloadKind, format: ExportFormat, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     if (user.kind !== 'registered') throw ownDownloadNeedsAnAccount(kind);
     return this.linkTo({ kind }, format, user, session, origin);
+  }
+
+  /** A link that opens a set's published text as one workflow gives it, as plain text, without an Authorization header (whoever may read it, checked by the caller). */
+  publishedTextLink(target: Omit<PublishedTextTarget, 'kind'>, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
+    return this.linkTo({ ...target, kind: 'published-text' }, undefined, user, session, origin);
   }
 
   /** A link that opens a subject set's file without an Authorization header (its project's researchers, checked by the route). */
@@ -715,9 +792,7 @@ export class ExportsService {
 
   private async linkTo(target: DownloadTarget, format: ExportFormat | undefined, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
     const { token, expiresAt } = await this.links.sign(user, session, target);
-    // The account's own downloads name their format in their path, the other downloads in their query.
-    const inPath = isOwnDownload(target.kind);
-    const query = new URLSearchParams({ token, ...(format && !inPath ? { format } : {}), ...('workflowId' in target && target.subjectSetId !== undefined ? { subjectSetId: target.subjectSetId } : {}) });
+    const query = new URLSearchParams({ token, ...linkQuery(target, format) });
     const url = `${pathsOf(target, format).download}?${query}`;
     return { url, absoluteUrl: `${this.rootOf(origin)}${url}`, expiresAt: expiresAt.toISOString() };
   }
@@ -848,6 +923,35 @@ export class ExportsService {
     );
   }
 
+  /**
+   * Every classification of every workflow of the project (or those stored or changed since a moment), one row each,
+   * as the workflow download gives it, with its workflow's id and name; a task key of several workflows is one
+   * `<task>_answer` column, each row's answer flattened by the version it answered. Workflow by workflow in id order,
+   * each in subject then volunteer order (`PROJECT_CLASSIFICATION_ROWS`); with `after` (the place of the last row held),
+   * only the rows after it, so that an interrupted download resumes where it stopped.
+   */
+  async projectClassifications({ project, downloader }: AllowedProjectDownload, form: DownloadForm, since?: Date, metadata: DownloadMetadata = 'json', after?: ProjectClassificationPlace): Promise<ExportDownload> {
+    return this.streams.open<ProjectClassificationRow>(
+      async (read) => {
+        const versions = await read<VersionRead>(PROJECT_VERSIONS, [project.id]);
+        const newestFirst = newestVersionsFirst(versions);
+        const taskKeys = taskKeysOf(newestFirst);
+        const metadataForm = await metadataFormOf(metadata, read, classifiedSubjects(false, 'project'), [project.id, since ?? null]);
+        const byVersion = definitionsByVersion(versions);
+        return {
+          sql: PROJECT_CLASSIFICATION_ROWS,
+          parameters: [project.id, since ?? null, after?.workflowId ?? null, after?.subjectId ?? null, after?.userId ?? null],
+          toRecord: (row) => flattenProjectClassification(row, byVersion, taskKeys, metadataForm),
+          columns: projectClassificationColumns(taskKeys, newestFirst, metadataForm),
+          listColumns: classificationListColumns(taskKeys, newestFirst),
+          name: (began, format) => downloadName('classifications', { id: project.id, name: project.title }, began, format),
+        };
+      },
+      form,
+      downloader.id,
+    );
+  }
+
   /** Every volunteer's report of a subject of the workflow (or those stored since a moment), one row each. */
   async subjectReports({ workflow, downloader }: AllowedDownload, form: DownloadForm, since?: Date): Promise<ExportDownload> {
     const workflowId = workflow.id;
@@ -922,8 +1026,7 @@ export class ExportsService {
   ownClassifications({ downloader }: AllowedOwnDownload, form: DownloadForm): Promise<ExportDownload> {
     return this.streams.open<OwnClassificationRow>(
       async (read) => {
-        const versions = await read<{ workflow_id: string; version: number; definition: WorkflowDefinition }>(OWN_CLASSIFICATION_VERSIONS, [downloader.id]);
-        const definitions = new Map(versions.map(({ workflow_id, version, definition }) => [versionKey(workflow_id, version), definition]));
+        const definitions = definitionsByVersion(await read<VersionRead>(OWN_CLASSIFICATION_VERSIONS, [downloader.id]));
         return {
           sql: OWN_CLASSIFICATION_ROWS,
           parameters: [downloader.id],

@@ -1,10 +1,10 @@
-import type { Annotation, SubjectLocation, WorkflowDefinition } from '@chorus/tasks';
+import type { Annotation, SubjectLocation } from '@chorus/tasks';
 import { reachableTasks } from '@chorus/tasks';
 import { accountRequired } from '../common/problem';
 import { subjectOfRemovedProject, subjectView } from '../common/subject-view';
 import { onTeamSql, openToCallerSql } from '../projects/project-access';
 import { takenDownSql } from '../retirement/retired-by-sql';
-import { ANSWER_AS_FLATTENED, askedForCheck, flatAnswers } from './classification-rows';
+import { ANSWER_AS_FLATTENED, type DefinitionsByVersion, askedForCheck, definitionOf, flatAnswers } from './classification-rows';
 import { type FlatRecord, type RecordOf, downloadTime } from './export-format';
 
 /** A guest asking for its classifications' download, or a link to it: they are an account's to download. */
@@ -69,9 +69,6 @@ export const OWN_CLASSIFICATION_COLUMNS = {
 
 export const OWN_CLASSIFICATION_JSON_COLUMNS = ['subject_metadata', 'answers', 'asked_for_check'] as const satisfies readonly (keyof typeof OWN_CLASSIFICATION_COLUMNS)[];
 
-/** A workflow version's definition, by `<workflow id>/<version>`. */
-export type DefinitionsByVersion = ReadonlyMap<string, WorkflowDefinition>;
-export const versionKey = (workflowId: string, version: number) => `${workflowId}/${version}`;
 
 /**
  * One classification of the caller's, as the page lists it: the subject as volunteers see it (`subjectView`), and,
@@ -83,7 +80,7 @@ export function ownClassificationRecord(row: OwnClassificationRow, definitions: 
   const subject = removed
     ? subjectOfRemovedProject(row.subject_id)
     : subjectView({ id: row.subject_id, external_id: row.external_id, locations: row.locations, metadata: row.metadata, taken_down: row.taken_down }, row.team);
-  const definition = definitions.get(versionKey(row.workflow_id, row.workflow_version));
+  const definition = definitionOf(definitions, row.workflow_id, row.workflow_version);
   const record: RecordOf<keyof typeof OWN_CLASSIFICATION_COLUMNS, (typeof OWN_CLASSIFICATION_JSON_COLUMNS)[number]> = {
     classification_id: row.id,
     project_slug: removed ? null : row.project_slug,

@@ -8,7 +8,7 @@ import { KeyScope } from '../auth/key-scopes';
 import { HeaderValue } from '../common/header.decorator';
 import { RequestOrigin } from '../common/request-origin.decorator';
 import { ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
-import { type OwnDownloadLinkRequest, type OwnDownloadQuery, ownDownloadFormat, ownDownloadLinkSchema, ownDownloadQuery } from './dto/download.dto';
+import { type FormatLinkRequest, type OwnDownloadQuery, ownDownloadFormat, formatLinkSchema, ownDownloadQuery } from './dto/download.dto';
 import { Download, DownloaderFirst } from './downloader-first';
 import { ApiDownloadQueries, ApiDownloadResponse, columnsInWords, send } from './exports.controller';
 import { type AllowedOwnDownload, ExportsService } from './exports.service';
@@ -53,10 +53,10 @@ export class OwnClassificationsDownloadController {
       'Body: `{ "format"? }`: `csv` (the default), `json` or `ndjson`, which the link’s path then names. For a browser to save the file as it streams. Add `bom` to the link as to the download. The link stops working when the session that asked for it signs out, or the API key that asked for it is revoked. A guest gets 403 `urn:chorus:problem:account-required`.',
   })
   @HttpCode(201)
-  @ApiZodBody(ownDownloadLinkSchema)
+  @ApiZodBody(formatLinkSchema)
   @ApiZodResponse(downloadLinkSchema, { status: 201, description: 'A link to the download of the caller’s own classifications that needs no Authorization header, for 10 minutes (or until the session that asked for it expires, if sooner)' })
   createOwnClassificationsLink(
-    @Body(new ZodPipe(ownDownloadLinkSchema)) { format }: OwnDownloadLinkRequest,
+    @Body(new ZodPipe(formatLinkSchema)) { format }: FormatLinkRequest,
     @CurrentUser() user: AuthUser,
     @CurrentSession() session: TokenSession,
     @RequestOrigin() origin: string | undefined,

@@ -8,7 +8,7 @@ import { KeyScope } from '../auth/key-scopes';
 import { HeaderValue } from '../common/header.decorator';
 import { RequestOrigin } from '../common/request-origin.decorator';
 import { ApiZodBody, ApiZodResponse, ZodPipe } from '../common/zod';
-import { type OwnDownloadLinkRequest, type OwnDownloadQuery, ownDownloadFormat, ownDownloadLinkSchema, ownDownloadQuery } from './dto/download.dto';
+import { type FormatLinkRequest, type OwnDownloadQuery, ownDownloadFormat, formatLinkSchema, ownDownloadQuery } from './dto/download.dto';
 import { Download, DownloaderFirst } from './downloader-first';
 import { ApiDownloadQueries, ApiDownloadResponse, columnsInWords, send } from './exports.controller';
 import { type AllowedOwnDownload, ExportsService } from './exports.service';
@@ -54,10 +54,10 @@ export class OwnCommentsDownloadController {
       'Body: `{ "format"? }`: `csv` (the default), `json` or `ndjson`, which the link’s path then names. As the link to the caller’s classifications (POST /account/download-links): add `bom` to it; it stops working when the session that asked for it signs out, or the API key that asked for it is revoked. A guest gets 403 `urn:chorus:problem:account-required`.',
   })
   @HttpCode(201)
-  @ApiZodBody(ownDownloadLinkSchema)
+  @ApiZodBody(formatLinkSchema)
   @ApiZodResponse(downloadLinkSchema, { status: 201, description: 'A link to the download of the caller’s own comments that needs no Authorization header, for 10 minutes (or until the session that asked for it expires, if sooner)' })
   createOwnCommentsLink(
-    @Body(new ZodPipe(ownDownloadLinkSchema)) { format }: OwnDownloadLinkRequest,
+    @Body(new ZodPipe(formatLinkSchema)) { format }: FormatLinkRequest,
     @CurrentUser() user: AuthUser,
     @CurrentSession() session: TokenSession,
     @RequestOrigin() origin: string | undefined,

@@ -1,12 +1,15 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { publishedResultListSchema, publishedResultSchema, publishedTextSchema, readableSetsSchema } from '@chorus/client';
+import { downloadLinkSchema, publishedResultListSchema, publishedResultSchema, publishedTextSchema, readableSetsSchema } from '@chorus/client';
 import type { FastifyReply } from 'fastify';
-import { type AuthUser, OptionalUser, Public } from '../auth/auth.decorators';
+import { type AuthUser, CurrentSession, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
+import type { TokenSession } from '../auth/ended-sessions';
+import { KeyScope } from '../auth/key-scopes';
 import { revalidated } from '../common/cache-control';
-import { ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
+import { RequestOrigin } from '../common/request-origin.decorator';
+import { ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { contentDisposition, downloadName } from '../exports/download-names';
-import { PUBLISHED_TEXT_FORMATS, type PublishedTextQuery, publishedTextQuerySchema } from './dto/published-text.dto';
+import { PUBLISHED_TEXT_FORMATS, type PublishedTextLinkRequest, type PublishedTextQuery, publishedTextLinkSchema, publishedTextQuerySchema } from './dto/published-text.dto';
 import { PublishedResultsService } from './published-results.service';
 
 /** What both routes publish, and what they never do. */
@@ -37,20 +40,49 @@ export class PublishedResultsController {
   @Public()
   @ApiOperation({
     summary: 'A subject set read as a document: its subjects in the set’s order, each finished one’s published transcriptions, gaps for the others, when the project publishes results (`resultsPublic`; no token needed for a public project).',
-    description: `${PUBLISHED} A page per subject of the set, in the set’s own order (its members’ positions, as the transcriptions download of a set), numbered from 1 (\`page\`): one the workflow publishes gives its metadata as volunteers see it and each transcription task’s text (\`texts\`, of the workflow’s current version in the order the workflow reaches them, each \`{ task, instruction, text, state }\`: the review’s where one replaced the consensus; \`state\` \`transcribed\`, else why there is none: \`notReached\`, \`waitingForCheck\` or \`notTranscribed\`); any other subject is a gap (\`published\` false, \`metadata\` and \`texts\` null), whether not finished yet or a gold-standard subject: a gap says no more than a published result’s 404 does. A subject taken down is left out, the pages numbered without it (as the neighbour pages number them). With \`format=text\`, the whole set as one plain UTF-8 text attachment, streamed a batch of pages at a time (\`text/plain\`, \`Content-Disposition\` naming a .txt file), written as the transcriptions download writes its text: each page headed \`=== Page <n> · <subject id> ===\`, then each transcription task’s text, a blank line between two, each headed \`--- <instruction> ---\` where there are several (a text line that begins with \`---\` escaped too), \`[not transcribed yet]\` for a gap or a task without a published text, \`[not transcribed: the consensus path does not lead to this task]\` for one not reached, \`[waiting for a check]\` for one held for a check, \`[blank: the consensus is that there is no text]\` for an empty one, a blank line between two pages. 404 naming \`/params/id\` for a set the caller may not read (a draft project’s, to anyone but its members) or of a project that does not publish its results; 404 naming \`/query/projectId\` for a set not in the project \`projectId\` names; 404 naming \`/query/workflowId\` for a workflow that is not the project’s, is in draft or does not serve the set (or serves it as its training set); 422 naming \`/query/workflowId\` for one without a transcription task; 422 naming the parameter for an id that is not a UUID, another format, or a \`limit\` or \`after\` not as given.`,
+    description: `${PUBLISHED} A page per subject of the set, in the set’s own order (its members’ positions, as the transcriptions download of a set), numbered from 1 (\`page\`): one the workflow publishes gives its metadata as volunteers see it and each transcription task’s text (\`texts\`, of the workflow’s current version in the order the workflow reaches them, each \`{ task, instruction, text, state }\`: the review’s where one replaced the consensus; \`state\` \`transcribed\`, else why there is none: \`notReached\`, \`waitingForCheck\` or \`notTranscribed\`); any other subject is a gap (\`published\` false, \`metadata\` and \`texts\` null), whether not finished yet or a gold-standard subject: a gap says no more than a published result’s 404 does. A subject taken down is left out, the pages numbered without it (as the neighbour pages number them). With \`format=text\`, the whole set as one plain UTF-8 text attachment, streamed a batch of pages at a time (\`text/plain\`, \`Content-Disposition\` naming a .txt file), written as the transcriptions download writes its text: each page headed \`=== Page <n> · <subject id> ===\`, then each transcription task’s text, a blank line between two, each headed \`--- <instruction> ---\` where there are several (a text line that begins with \`---\` escaped too), \`[not transcribed yet]\` for a gap or a task without a published text, \`[not transcribed: the consensus path does not lead to this task]\` for one not reached, \`[waiting for a check]\` for one held for a check, \`[blank: the consensus is that there is no text]\` for an empty one, a blank line between two pages; the same for a draft project’s members by a download link (POST /subject-sets/:id/published-text/download-links), opened without an Authorization header. 404 naming \`/params/id\` for a set the caller may not read (a draft project’s, to anyone but its members) or of a project that does not publish its results; 404 naming \`/query/projectId\` for a set not in the project \`projectId\` names; 404 naming \`/query/workflowId\` for a workflow that is not the project’s, is in draft or does not serve the set (or serves it as its training set); 422 naming \`/query/workflowId\` for one without a transcription task; 422 naming the parameter for an id that is not a UUID, another format, or a \`limit\` or \`after\` not as given.`,
   })
   @ApiQuery({ name: 'workflowId', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The workflow, not in draft, that serves the set, whose published results to read' })
   @ApiQuery({ name: 'projectId', required: false, schema: { type: 'string', format: 'uuid' }, description: 'The project the set must be in (a page that names a project by its address): 404 naming `/query/projectId` for a set of another project' })
   @ApiQuery({ name: 'format', required: false, schema: { type: 'string', enum: [...PUBLISHED_TEXT_FORMATS], default: 'json' }, description: '`json`: a page of pages; `text`: the whole document, plain text, as a download' })
+  @ApiQuery({
+    name: 'token',
+    required: false,
+    schema: { type: 'string' },
+    description: 'A download link’s (POST /subject-sets/:id/published-text/download-links gives the whole link), in place of the Authorization header, so that a draft project’s member’s browser saves the text as it streams; never a personal API key (401 naming `token`)',
+  })
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 25 }, description: 'How many pages (subjects) a page of JSON holds' })
   @ApiQuery({ name: 'after', required: false, schema: { type: 'string' }, description: 'The `next` of the page before' })
   @ApiZodResponse(publishedTextSchema, { description: 'A page of the set’s pages (with format=text: the whole document, `text/plain`)' })
   async publishedText(@Param('id', uuidParam('id')) setId: string, @Query(new ZodPipe(publishedTextQuerySchema, '/query')) query: PublishedTextQuery, @Res({ passthrough: true }) reply: FastifyReply, @OptionalUser() user?: AuthUser) {
+    const reader = await this.results.reader(setId, query.workflowId, user, query.token);
     revalidated(reply, user);
-    if (query.format === 'json') return this.results.setText(setId, query.workflowId, query, user);
-    const { name, text } = await this.results.setTextFile(setId, query.workflowId, query.projectId, user);
+    // A link's reader's text is theirs: kept by no cache, though no Authorization header came with it.
+    if (query.token !== undefined) reply.header('cache-control', 'private, no-store');
+    if (query.format === 'json') return this.results.setText(setId, query.workflowId, query, reader);
+    const { name, text } = await this.results.setTextFile(setId, query.workflowId, query.projectId, reader);
     reply.header('content-type', 'text/plain; charset=utf-8').header('content-disposition', contentDisposition(downloadName('published-text', { id: setId, name }, new Date(), 'txt')));
     return text;
+  }
+
+  @Post('subject-sets/:id/published-text/download-links')
+  @KeyScope('read')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Makes a link to a set’s published text as plain text (GET /subject-sets/:id/published-text?format=text) that needs no Authorization header, for 10 minutes: for a draft project’s members, whose browser saves the file as it streams.',
+    description:
+      'Body: `{ "workflowId" }`, the workflow whose text, as the text download’s. Refused as that download is refused to the caller (404 naming `/params/id` or `/query/workflowId`, 422 for a workflow without a transcription task). The link carries `format=text` and the workflow; it stops working when the session (or API key) that asked for it signs out (is revoked), and whoever opens it must still be able to read the set’s text (401 naming `token` for a link to another set or workflow, or ended).',
+  })
+  @ApiZodBody(publishedTextLinkSchema)
+  @ApiZodResponse(downloadLinkSchema, { status: 201, description: 'A link to the set’s published text that needs no Authorization header, for 10 minutes (or until the session that asked for it expires, if sooner)' })
+  publishedTextLink(
+    @Param('id', uuidParam('id')) setId: string,
+    @Body(new ZodPipe(publishedTextLinkSchema)) { workflowId }: PublishedTextLinkRequest,
+    @CurrentUser() user: AuthUser,
+    @CurrentSession() session: TokenSession,
+    @RequestOrigin() origin: string | undefined,
+  ) {
+    return this.results.setTextLink(setId, workflowId, user, session, origin);
   }
 
   @Get('projects/:id/readable-sets')

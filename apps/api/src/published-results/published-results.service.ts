@@ -1,13 +1,14 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PublishedResult, PublishedText, PublishedTextOfTask, PublishedTextPage, ReadableSets } from '@chorus/client';
+import type { DownloadLink, PublishedResult, PublishedText, PublishedTextOfTask, PublishedTextPage, ReadableSets } from '@chorus/client';
 import { Project, SubjectSet } from '@chorus/db';
 import { type WorkflowDefinition, reachableTasks } from '@chorus/tasks';
 import type { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
+import type { TokenSession } from '../auth/ended-sessions';
 import { ProblemException, notFound } from '../common/problem';
-import { servedSetsSql, setOrderSql } from '../exports/exports.service';
+import { ExportsService, servedSetsSql, setOrderSql } from '../exports/exports.service';
 import { publishedTextPage } from '../exports/transcription-documents';
 import { ProjectAccess } from '../projects/project-access';
 import { takenDownSql } from '../retirement/retired-by-sql';
@@ -89,6 +90,7 @@ export class PublishedResultsService {
     private readonly access: ProjectAccess,
     private readonly workflows: WorkflowsService,
     private readonly results: SubjectResultsService,
+    private readonly exports: ExportsService,
   ) {}
 
   /** The most pages the text download reads at once (`TEXT_BATCH`; a test sets fewer, to read a set in several batches). */
@@ -158,6 +160,22 @@ export class PublishedResultsService {
   async setTextFile(setId: string, workflowId: string, projectId: string | undefined, user: AuthUser | undefined): Promise<{ name: string; text: Readable }> {
     const document = await this.setDocument(setId, workflowId, user, projectId);
     return { name: document.set.name, text: Readable.from(this.textBatches(document)) };
+  }
+
+  /**
+   * A link that opens the same document as plain text without an Authorization header, for 10 minutes, for a browser
+   * to save as it streams (a draft project's members, whose plain link would carry no token): made once the caller may
+   * read it (`setDocument`); whoever opens it must still be allowed to.
+   */
+  async setTextLink(setId: string, workflowId: string, user: AuthUser, session: TokenSession, origin: string | undefined): Promise<DownloadLink> {
+    await this.setDocument(setId, workflowId, user);
+    return this.exports.publishedTextLink({ subjectSetId: setId, workflowId }, user, session, origin);
+  }
+
+  /** Who reads the set's text: the bearer token's account, else a download link's (`token`), else anyone. */
+  reader(setId: string, workflowId: string, user: AuthUser | undefined, token: string | undefined): Promise<AuthUser | undefined> {
+    if (token === undefined) return Promise.resolve(user);
+    return this.exports.downloader({ subjectSetId: setId, workflowId, kind: 'published-text' }, user, token);
   }
 
   /** The document's text, a batch of pages (`textBatch`) per chunk, read one batch after another. */

@@ -26,4 +26,17 @@ export class WorkflowSubjects {
     );
     await rejoinLinkedSets(manager, workflowId, subjectSetIds);
   }
+
+  /**
+   * A copy (`copyId`) serving the source's sets takes each subject's priority in the source (`sourceId`), set there by
+   * a researcher (`POST /workflows/:id/priorities`) or by an upload: its rows were just made at the uploads' priorities.
+   */
+  async copyPriorities(manager: EntityManager, sourceId: string, copyId: string): Promise<void> {
+    await manager.query(
+      `UPDATE subject_workflow_status c SET priority = src.priority
+       FROM subject_workflow_status src
+       WHERE c.workflow_id = $2 AND src.workflow_id = $1 AND src.subject_id = c.subject_id AND c.priority IS DISTINCT FROM src.priority`,
+      [sourceId, copyId],
+    );
+  }
 }

@@ -96,9 +96,9 @@ export class WorkflowsService {
    * the caller is a researcher of: the definition only, named as asked (the version's name by default: a name is data,
    * in no language of the API's). In the same project it serves the source's subject sets unless asked not to; in
    * another it serves none, sets belonging to projects. What the definition names of sets the copy cannot use is left
-   * out and said (`copyableDefinition`). Nothing volunteers gave the source (classifications, consensus, retirements,
-   * subjects' priorities) is copied: the copy's subjects start afresh, gold-standard ones with the known answers their
-   * subjects carry.
+   * out and said (`copyableDefinition`). Nothing volunteers gave the source (classifications, consensus, retirements)
+   * is copied: the copy's subjects start afresh, gold-standard ones with the known answers their subjects carry. Serving
+   * the source's sets, its subjects keep their priorities there (`copyPriorities`).
    */
   async copy(id: string, body: WorkflowCopyBody, user: AuthUser): Promise<WorkflowCopy & { etag: string }> {
     const source = await this.requireResearcher(id, user);
@@ -116,7 +116,9 @@ export class WorkflowsService {
       const projectSets: { id: string }[] = await manager.query('SELECT id FROM subject_sets WHERE project_id = $1', [projectId]);
       const copyable = copyableDefinition(definition, { served: new Set(subjectSetIds), projectSets: new Set(projectSets.map((set) => set.id)) });
       const input = { definition: { ...copyable.definition, name: body.name ?? definition.name }, subjectSetIds };
-      return this.createIn(manager, { projectId, input, user, more: { projectId, subjectSetIds, dropped: copyable.dropped } });
+      const copy = await this.createIn(manager, { projectId, input, user, more: { projectId, subjectSetIds, dropped: copyable.dropped } });
+      if (subjectSetIds.length) await this.workflowSubjects.copyPriorities(manager, id, copy.id);
+      return copy;
     });
   }
 

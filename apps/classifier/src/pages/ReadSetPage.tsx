@@ -1,5 +1,4 @@
 import type { ProjectView, PublishedText, PublishedTextOfTask, PublishedTextPage } from '@chorus/client';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { i18n } from '../i18n';
 import { Breadcrumb } from '../components/Breadcrumb';
@@ -8,8 +7,7 @@ import { NothingHere } from '../components/NothingHere';
 import { ShowMore } from '../components/ShowMore';
 import { useClient } from '../lib/clientContext';
 import { describeError, namesNothing, type Problem } from '../lib/errors';
-import { saveFile } from '../lib/saveFile';
-import { useSaid } from '../lib/said';
+import { useFollowedDownload } from '../lib/useFollowedDownload';
 import { Link, projectPath, subjectPath } from '../lib/router';
 import { subjectTitle } from '../lib/subjectName';
 import { researchersWords } from '../lib/textLanguage';
@@ -92,14 +90,14 @@ function ReadPages({ project, first }: { project: ProjectView; first: PublishedT
 
 /**
  * "Download as text": a plain link to the file the server streams for a project anyone may read; for a draft project
- * (its members alone read it, and a plain link carries no token) fetched with the reader's token and saved from the
- * page, the button busy meanwhile, so that one click makes one download.
+ * (its members alone read it, and a plain link carries no token) a download link asked for with the reader's token at
+ * each click, and followed, so that the browser saves the file as it streams too; the button busy while the link is
+ * asked for, so that one click makes one download.
  */
 function TextDownload({ project, text }: { project: ProjectView; text: PublishedText }) {
   const { t } = useTranslation();
   const client = useClient();
-  const [fetching, setFetching] = useState(false);
-  const [problem, setProblem] = useSaid<Problem>();
+  const { started, problem, save, busy } = useFollowedDownload();
   if (project.status !== 'draft') {
     return (
       <a className="button button-secondary" href={client.publishedTextFileUrl(text.subjectSetId, text.workflowId)} download data-testid="read-download">
@@ -107,25 +105,20 @@ function TextDownload({ project, text }: { project: ProjectView; text: Published
       </a>
     );
   }
-  const download = async () => {
-    setFetching(true);
-    setProblem(null);
-    try {
-      const { text: file, fileName } = await client.publishedTextAttachment(text.subjectSetId, text.workflowId);
-      saveFile(file, fileName, 'text/plain');
-    } catch (error) {
-      setProblem(() => describeError(error));
-    } finally {
-      setFetching(false);
-    }
-  };
   return (
     <>
-      <button type="button" className="button button-secondary" onClick={() => void download()} disabled={fetching} aria-busy={fetching} data-testid="read-download">
+      <button
+        type="button"
+        className="button button-secondary"
+        onClick={() => void save(async () => (await client.publishedTextLink(text.subjectSetId, text.workflowId)).url, (t) => t('read.downloadStarted'))}
+        disabled={busy}
+        aria-busy={busy}
+        data-testid="read-download"
+      >
         {t('read.download')}
       </button>
       <span role="status" className="muted">
-        {fetching ? ` ${t('read.downloading')}` : ''}
+        {busy ? ` ${t('read.downloading')}` : started ? ` ${started}` : ''}
       </span>
       <ErrorAlert problem={problem} />
     </>

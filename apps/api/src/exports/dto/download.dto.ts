@@ -2,6 +2,7 @@ import { DOWNLOAD_SORTS, type DownloadSort, DOWNLOAD_METADATA, type DownloadMeta
 import { z } from 'zod';
 import { ZodPipe, enumOf } from '../../common/zod';
 import { type DownloadForm, bomSchema, exportFormatSchema, formatAccepted, formatSchemaOf, sinceSchema } from '../export-format';
+import { UUID_SHAPED } from '../../projects/dto/project.dto';
 
 /**
  * Each download's whole query: a parameter it does not know (`sinse`) is refused, not silently ignored. `token`: a
@@ -62,6 +63,34 @@ export interface ClassificationsQuery extends DownloadQuery {
   subjectSetId?: string;
 }
 
+/**
+ * The project's raw classifications download's query: a download's, how it gives the subjects' metadata, and the
+ * place to resume after (`after`: the workflow, subject and volunteer of the last row an interrupted download gave).
+ */
+const projectClassificationsQuerySchema = z.strictObject({
+  ...downloadShape,
+  ...metadataShape,
+  after: z
+    .string()
+    .refine((place) => place.split(',').length === 3 && place.split(',').every((id) => UUID_SHAPED.test(id)), "must be <workflow_id>,<subject_id>,<user_id> of the last row you hold of this project's download, to resume after it, or leave after out for every row")
+    .transform((place): ProjectClassificationPlace => {
+      const [workflowId, subjectId, userId] = place.toLowerCase().split(',') as [string, string, string];
+      return { workflowId, subjectId, userId };
+    })
+    .optional(),
+});
+export const projectClassificationsQuery = new ZodPipe(projectClassificationsQuerySchema, '/query');
+/** A row's place in the project's download: its workflow, subject and volunteer, in the download's order. */
+export interface ProjectClassificationPlace {
+  workflowId: string;
+  subjectId: string;
+  userId: string;
+}
+export interface ProjectClassificationsQuery extends DownloadQuery {
+  metadata: DownloadMetadata;
+  after?: ProjectClassificationPlace;
+}
+
 /** The consensus download's query: the same parameters as the raw classifications'. */
 export const consensusQuery = classificationsQuery;
 export type ConsensusQuery = ClassificationsQuery;
@@ -84,9 +113,9 @@ export const ownDownloadFormat = (file: OwnDownloadFile) =>
 const ownDownloadQuerySchema = z.strictObject({ bom: downloadShape.bom, token: downloadTokenSchema });
 export const ownDownloadQuery = new ZodPipe(ownDownloadQuerySchema, '/query');
 export type OwnDownloadQuery = z.infer<typeof ownDownloadQuerySchema>;
-/** A link to one of the account's own downloads: the format it opens it in (CSV without one). */
-export const ownDownloadLinkSchema = z.strictObject({ format: downloadLinkRequestSchema.shape.format }).default({});
-export type OwnDownloadLinkRequest = z.infer<typeof ownDownloadLinkSchema>;
+/** A link that names only the format it opens its download in: the account's own downloads' (CSV without one), a project's raw classifications'. */
+export const formatLinkSchema = z.strictObject({ format: downloadLinkRequestSchema.shape.format }).default({});
+export type FormatLinkRequest = z.infer<typeof formatLinkSchema>;
 
 /** How to write the download: the format the query names, else the one the Accept header prefers. */
 export const downloadForm = ({ format, bom }: DownloadQuery, accept: string | undefined): DownloadForm => ({ format: format ?? formatAccepted(accept), bom });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { enumOf, pageCursorSchema, pageLimitSchema } from '../../common/zod';
+import { downloadTokenSchema } from '../../exports/dto/download.dto';
 
 /** The forms of a set's published text: a page of pages as JSON, or the whole document as plain text. */
 export const PUBLISHED_TEXT_FORMATS = ['json', 'text'] as const;
@@ -28,5 +29,11 @@ export const publishedTextQuerySchema = z.strictObject({
   format: enumOf(PUBLISHED_TEXT_FORMATS, 'must be json (a page of pages, the default) or text (the whole document, plain text)').default('json'),
   limit: pageLimitSchema(100, 25),
   after: pageCursorSchema(PAGE_CURSOR, ([page, position, subjectId]): PublishedTextAfter => ({ page: Number(page), position: position!, subjectId: subjectId! })),
+  /** A download link's (`POST /subject-sets/:id/published-text/download-links`), in place of an Authorization header. */
+  token: downloadTokenSchema,
 });
+
+/** What a link to a set's published text opens: the set as this workflow gives it. */
+export const publishedTextLinkSchema = z.strictObject({ workflowId: publishedTextQuerySchema.shape.workflowId });
+export type PublishedTextLinkRequest = z.infer<typeof publishedTextLinkSchema>;
 export type PublishedTextQuery = z.infer<typeof publishedTextQuerySchema>;

@@ -1,6 +1,7 @@
-import { type ExportFormat, type ProjectComment, type ProjectCommentPage, type ProjectView, type SubjectComment } from '@chorus/client';
+import { type ProjectComment, type ProjectCommentPage, type ProjectView, type SubjectComment } from '@chorus/client';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { CommentItem, CommentSubjectLink } from '../../components/CommentItem';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { HideComment } from '../../components/HideComment';
@@ -10,12 +11,10 @@ import { whenInWords } from '../../lib/formats';
 import { isResearcher } from '../../lib/lab';
 import { quotedOpening } from '../../lib/subjectName';
 import { describeError, type Problem } from '../../lib/errors';
-import { useFollowedDownload } from '../../lib/useFollowedDownload';
-import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
 import type { CommentAuthor } from './CommentBans';
-import { FormatAndSince, sinceRefused } from './DownloadFields';
+import { FollowedDownloadForm } from './DownloadFields';
 import { useSaid } from '../../lib/said';
 import { ShowMore } from '../../components/ShowMore';
 
@@ -177,38 +176,18 @@ export function DiscussionsSection({
 
 /**
  * The comments download, for the data team (researchers): every comment, hidden ones flagged, in the format chosen,
- * whole or only those changed since a moment (then with a tombstone for each deleted). Each save asks for a new link and
- * follows it, so the browser saves the file as it streams and no link goes stale here.
+ * whole or only those changed since a moment (then with a tombstone for each deleted).
  */
 function CommentsDownload({ projectId }: { projectId: string }) {
   const { t } = useTranslation();
   const client = useClient();
-  const form = useForm({ format: 'csv', since: '' }, ['format', 'since'] as const);
-  const since = form.values.since.trim();
-  const { started, problem, save: follow } = useFollowedDownload();
-  const format = form.values.format as ExportFormat;
-  const save = form.onSubmit({
-    check: (t) => sinceRefused(since, t),
-    send: () =>
-      follow(
-        async () => `${(await client.commentsDownloadLink(projectId)).url}&${new URLSearchParams({ format, ...(since ? { since } : {}) })}`,
-        (t) => t('lab.discussions.downloadStarted', { format: t(`lab.downloads.formats.${format}`) }),
-      ),
-  });
-  return (
-    <div className="lab-comments-download" data-testid="lab-comments-download">
-      <h3 id="lab-comments-download-heading">{t('lab.discussions.downloadTitle')}</h3>
-      <p>{t('lab.discussions.downloadLead')}</p>
-      <form className="account-form" noValidate aria-labelledby="lab-comments-download-heading" onSubmit={(event) => void save(event)}>
-        <ErrorAlert problem={problem} />
-        <FormatAndSince idPrefix="lab-comments-download" format={form.field('format')} since={form.field('since')} sinceHint={t('lab.discussions.sinceHint')} />
-        <button type="submit" className="button button-secondary" aria-disabled={form.busy || undefined}>
-          {t('lab.discussions.download')}
-        </button>
-      </form>
-      <p role="status" aria-live="polite">
-        {started}
-      </p>
-    </div>
-  );
+  const words = {
+    testId: 'lab-comments-download',
+    title: t('lab.discussions.downloadTitle'),
+    lead: t('lab.discussions.downloadLead'),
+    sinceHint: t('lab.discussions.sinceHint'),
+    submit: t('lab.discussions.download'),
+    started: (format: string) => (t: TFunction) => t('lab.discussions.downloadStarted', { format }),
+  };
+  return <FollowedDownloadForm words={words} link={() => client.commentsDownloadLink(projectId)} />;
 }

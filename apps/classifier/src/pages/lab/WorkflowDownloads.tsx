@@ -1,6 +1,7 @@
 import { EXPORT_KINDS, type ExportFormat, type ExportKind, TRANSCRIPTION_FORMATS, type WorkflowView } from '@chorus/client';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { SelectField } from '../../components/FormField';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useClient } from '../../lib/clientContext';
@@ -9,7 +10,7 @@ import { useForm } from '../../lib/useForm';
 import { useLinkedSets } from '../../lib/useLinkedSets';
 import { whenInWords } from '../../lib/formats';
 import { promptOf } from '../../tasks/registry';
-import { FormatAndSince, sinceRefused } from './DownloadFields';
+import { FollowedDownloadForm, FormatAndSince, sinceRefused } from './DownloadFields';
 
 /**
  * The workflow's downloads: the consensus (a row per subject) or the raw classifications (a row per classification),
@@ -93,8 +94,26 @@ export function WorkflowDownloads({ workflow }: { workflow: WorkflowView }) {
           <DownloadItem key={download.n} download={download} follow={follow} />
         ))}
       </ul>
+      <ProjectClassificationsDownload projectId={workflow.projectId} />
     </section>
   );
+}
+
+/** Every workflow's raw classifications of the project in one file, for a data team that takes them all at once. */
+function ProjectClassificationsDownload({ projectId }: { projectId: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const words = {
+    testId: 'lab-project-classifications-download',
+    title: t('lab.downloads.projectTitle'),
+    lead: t('lab.downloads.projectLead'),
+    sinceHint: t('lab.downloads.projectSinceHint'),
+    // The workflow's download form is on the page too: the project's fields say whose they are.
+    labels: { format: t('lab.downloads.projectFormat'), since: t('lab.downloads.projectSince') },
+    submit: t('lab.downloads.projectRequest'),
+    started: (format: string) => (t: TFunction) => t('lab.downloads.projectStarted', { format }),
+  };
+  return <FollowedDownloadForm words={words} link={() => client.projectClassificationsLink(projectId)} />;
 }
 
 /**
