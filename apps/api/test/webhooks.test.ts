@@ -14,7 +14,8 @@ let stack: Stack;
 const project = async (title: string) => (await stack.client.createProject({ title: `${title} ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
 
 beforeAll(async () => {
-  stack = await startStack({ worker: false });
+  // As in production: no webhook at a private address (the other suites' stacks allow them, for their receivers).
+  stack = await startStack({ worker: false, env: { WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: 'false' } });
 });
 afterAll(() => stack.stop());
 
@@ -26,7 +27,7 @@ describe('a project’s webhooks', () => {
     expect(made.secret).toMatch(/^whsec_[\w-]{43}$/);
 
     const { webhooks } = await stack.client.webhooks(projectId);
-    expect(webhooks).toEqual([{ id: made.id, projectId, url: 'https://example.org/chorus', events: ['subject.retired', 'workflow.completed'], createdAt: made.createdAt }]);
+    expect(webhooks).toEqual([{ id: made.id, projectId, url: 'https://example.org/chorus', events: ['subject.retired', 'workflow.completed'], createdAt: made.createdAt, disabledAt: null, disabledReason: null }]);
     expect(JSON.stringify(webhooks)).not.toContain(made.secret);
 
     const changed = await stack.client.updateWebhook(made.id, { events: ['subject.unretired'] });
@@ -74,6 +75,58 @@ describe('a project’s webhooks', () => {
     await refusal(stack.client.updateWebhook(made.id, { url: 'javascript:alert(1)' }), { status: 422, pointers: ['/url'] });
     await refusal(stack.client.updateWebhook(made.id, {}), { status: 422 });
     expect((await stack.client.webhooks(projectId)).webhooks.map((webhook) => webhook.url)).toEqual(['https://example.org/x']);
+  });
+
+  it('refuse, at registration and change, an address whose host is a loopback, private, link-local or reserved address, or a name resolving only to such', async () => {
+    const projectId = await project('Inside hooks');
+    for (const url of ['http://127.0.0.1:8080/x', 'http://[::1]/x', 'http://10.1.2.3/x', 'http://169.254.169.254/latest/meta-data', 'http://[::ffff:192.168.0.1]/x', 'http://0.0.0.0/x', 'http://localhost:3000/x']) {
+      const refused = await refusal(stack.client.createWebhook(projectId, { url, events: ['subject.retired'] }), { status: 422, pointers: ['/url'] });
+      expect([url, refused.problem.errors![0]!.message]).toEqual([url, expect.stringContaining('not a public address')]);
+    }
+    // A name that does not resolve (no DNS here) passes: each delivery checks the addresses it connects to.
+    const made = await stack.client.createWebhook(projectId, { url: 'https://example.org/x', events: ['subject.retired'] });
+    const refused = await refusal(stack.client.updateWebhook(made.id, { url: 'http://localhost/x' }), { status: 422, pointers: ['/url'] });
+    expect(refused.problem.errors![0]!.message).toMatch(/^must be an address on the public internet: localhost resolves only to .*, not a public address/);
+    expect((await stack.client.webhooks(projectId)).webhooks.map((webhook) => webhook.url)).toEqual(['https://example.org/x']);
+  });
+
+  it('rotate their secret on asking: the new one shown once, the old one kept a day; a retry under its Idempotency-Key rotates nothing', async () => {
+    const projectId = await project('Rotated');
+    const made = await stack.client.createWebhook(projectId, { url: 'https://example.org/rotated', events: ['subject.retired'] });
+    const rotated = await stack.client.rotateWebhookSecret(made.id);
+    expect(rotated).toMatchObject({ id: made.id, url: 'https://example.org/rotated', disabledAt: null });
+    expect(rotated.secret).toMatch(/^whsec_[\w-]{43}$/);
+    expect(rotated.secret).not.toBe(made.secret);
+    const kept = async () =>
+      (await stack.db.query(`SELECT secret, previous_secret, round(extract(epoch FROM previous_secret_until - now()) / 3600) AS hours FROM webhooks WHERE id = $1`, [made.id])).rows[0];
+    expect(await kept()).toEqual({ secret: rotated.secret, previous_secret: made.secret, hours: '24' });
+
+    const rotate = () =>
+      fetch(`${stack.baseUrl}/api/v1/webhooks/${made.id}/secret`, { method: 'POST', headers: { authorization: `Bearer ${stack.client.token}`, 'idempotency-key': 'rotate-1' } });
+    const first = await rotate();
+    expect(first.status).toBe(201);
+    const { secret } = (await first.json()) as NewWebhook;
+    const retry = await rotate();
+    expect(retry.status).toBe(409);
+    const body = await retry.text();
+    expect(JSON.parse(body)).toMatchObject({ type: 'urn:chorus:problem:secret-already-rotated', webhook: { id: made.id } });
+    expect(body).not.toContain(secret);
+    expect(await kept()).toMatchObject({ secret, previous_secret: rotated.secret });
+    const collaborator = await newMember(stack, projectId, 'scientist', 'Scientist');
+    await refusal(collaborator.client.rotateWebhookSecret(made.id), { status: 403 });
+  });
+
+  it('are turned off and back on by hand: off, a test event is refused', async () => {
+    const projectId = await project('Off');
+    const made = await stack.client.createWebhook(projectId, { url: 'https://example.org/off', events: ['subject.retired'] });
+    const off = await stack.client.updateWebhook(made.id, { active: false });
+    expect(off).toMatchObject({ disabledAt: expect.any(String), disabledReason: 'turned off by its project’s researchers' });
+    await refusal(stack.client.pingWebhook(made.id), { status: 409, type: 'urn:chorus:problem:webhook-turned-off' });
+    await stack.db.query('UPDATE webhooks SET failures = 7 WHERE id = $1', [made.id]);
+    expect(await stack.client.updateWebhook(made.id, { active: true })).toMatchObject({ disabledAt: null, disabledReason: null });
+    expect((await stack.db.query('SELECT failures FROM webhooks WHERE id = $1', [made.id])).rows[0].failures).toBe(0);
+    await stack.client.pingWebhook(made.id);
+    await refusal(stack.client.updateWebhook(made.id, { active: 'yes' as unknown as boolean }), { status: 422, pointers: ['/active'] });
   });
 
   it(`are at most ${WEBHOOK_LIMITS.perProject} a project`, async () => {

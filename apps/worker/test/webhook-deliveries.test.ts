@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { WEBHOOK_DELIVERIES_KEPT_DAYS } from '@chorus/db';
 import { webhookDeliveryJob } from '@chorus/jobs';
+import { isPublicAddress } from '@chorus/runtime';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -10,7 +11,7 @@ import { type WebhookReceiver, signedWith, startWebhookReceiver } from '../../..
 import { voteWorkflow, yesNoWorkflow } from '../../../test/support/workflows';
 import { WebhookDeliveries } from '../src/webhooks/webhook-deliveries.service';
 import type { WorkerConfig } from '../src/config/config';
-import { WebhookSender, isPublicAddress } from '../src/webhooks/webhook-sender';
+import { WebhookSender } from '../src/webhooks/webhook-sender';
 
 /**
  * The worker POSTs each webhook delivery kept with a retirement (or a test event) to its address, signed with the

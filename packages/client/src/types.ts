@@ -13,6 +13,7 @@ import type {
   notificationSchema,
   commentNotificationSchema,
   workflowCompleteNotificationSchema,
+  webhookDisabledNotificationSchema,
   notificationPageSchema,
   subjectCommentPageSchema,
   projectCommentSchema,
@@ -313,6 +314,7 @@ export type DiscussionFollow = z.infer<typeof discussionFollowSchema>;
 export type Notification = z.infer<typeof notificationSchema>;
 export type CommentNotification = z.infer<typeof commentNotificationSchema>;
 export type WorkflowCompleteNotification = z.infer<typeof workflowCompleteNotificationSchema>;
+export type WebhookDisabledNotification = z.infer<typeof webhookDisabledNotificationSchema>;
 export type NotificationPage = z.infer<typeof notificationPageSchema>;
 export type CommentReportReason = (typeof COMMENT_REPORT_REASONS)[number];
 export type CommentReport = z.infer<typeof commentReportSchema>;

@@ -198,9 +198,13 @@ export class RetirementService {
         );
         // One taken down here already is carried over only where a researcher did not lift it by name since: sent again,
         // a take-down reaches the rows an older one never did, and no lifted one.
-        const elsewhere = takeDown ? returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, chosen.ids, counts!.taken_down_ids])) : [];
+        const elsewhere = takeDown ? returnedRows<{ workflow_id: string; subject_id: string; newly: boolean }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, chosen.ids, counts!.taken_down_ids])) : [];
         if (takeDown) await classificationsChangedByTakeDown(manager, counts!.newly_down_ids);
         const deliveries = await recordSubjectEvents(manager, 'subject.retired', workflowId, counts!.retired_ids);
+        // Retired in the project's other workflows by the take-down carried there: told there too.
+        const retiredElsewhere = new Map<string, string[]>();
+        for (const row of elsewhere.filter((each) => each.newly)) retiredElsewhere.set(row.workflow_id, [...(retiredElsewhere.get(row.workflow_id) ?? []), row.subject_id]);
+        for (const [retiredIn, subjectIds] of retiredElsewhere) deliveries.push(...(await recordSubjectEvents(manager, 'subject.retired', retiredIn, subjectIds)));
         return { ...counts!, takenDown: counts!.taken_down, elsewhere: [...new Set(elsewhere.map((row) => row.workflow_id))], deliveries };
       }),
     );
