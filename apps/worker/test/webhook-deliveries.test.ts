@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { WEBHOOK_DELIVERIES_KEPT_DAYS } from '@chorus/db';
+import { WEBHOOK_DELIVERIES_KEPT_DAYS, WEBHOOK_FAILURES_BEFORE_DISABLED } from '@chorus/db';
+import { createHmac } from 'node:crypto';
 import { webhookDeliveryJob } from '@chorus/jobs';
 import { isPublicAddress } from '@chorus/runtime';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -208,6 +209,84 @@ it(`forgets, by its reconciler, the deliveries delivered or given up on more tha
   expect((await deliveriesOf(hook.id)).map((delivery) => delivery.id)).toEqual([recent]);
 });
 
+const hmac = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+it('signs with the new secret and the old one for a day after a rotation, then with the new one only', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const made = await stack.client.createWebhook(projectId, { url: receiver.url('/rotated'), events: ['subject.retired'] });
+  const { secret } = await stack.client.rotateWebhookSecret(made.id);
+  await stack.client.pingWebhook(made.id);
+  await until(async () => at('/rotated').length > 0, 'the test event, signed twice');
+  const [both] = at('/rotated');
+  expect(both!.headers['chorus-signature']).toBe(`${hmac(secret, both!.body)},${hmac(made.secret, both!.body)}`);
+
+  await stack.db.query("UPDATE webhooks SET previous_secret_until = now() - interval '1 second' WHERE id = $1", [made.id]);
+  await stack.client.pingWebhook(made.id);
+  await until(async () => at('/rotated').length > 1, 'the test event, signed once');
+  expect(signedWith(at('/rotated')[1]!, secret)).toBe(true);
+});
+
+it(`turns a webhook off after ${WEBHOOK_FAILURES_BEFORE_DISABLED} deliveries given up on in a row, telling its project's owner, and sends it nothing more; a delivery delivered starts the count again`, async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'a' }, { externalId: 'b' }], 1);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/failing'), events: ['subject.retired'] });
+  const failures = async () => (await stack.db.query('SELECT failures FROM webhooks WHERE id = $1', [hook.id])).rows[0].failures;
+  await stack.db.query('UPDATE webhooks SET failures = 5 WHERE id = $1', [hook.id]);
+  await stack.client.pingWebhook(hook.id);
+  await until(() => settled(hook.id), 'the delivery delivered');
+  expect(await failures()).toBe(0);
+
+  await stack.db.query('UPDATE webhooks SET failures = $2 WHERE id = $1', [hook.id, WEBHOOK_FAILURES_BEFORE_DISABLED - 2]);
+  receiver.answers.push(410);
+  await stack.client.pingWebhook(hook.id);
+  await until(() => settled(hook.id), 'the first delivery given up on');
+  expect([await failures(), (await stack.client.webhooks(projectId)).webhooks[0]!.disabledAt]).toEqual([WEBHOOK_FAILURES_BEFORE_DISABLED - 1, null]);
+  receiver.answers.push(404);
+  await stack.client.pingWebhook(hook.id);
+  await until(async () => (await stack.client.webhooks(projectId)).webhooks[0]!.disabledAt !== null, 'the webhook turned off');
+  expect((await stack.client.webhooks(projectId)).webhooks[0]).toMatchObject({ disabledReason: `${WEBHOOK_FAILURES_BEFORE_DISABLED} deliveries in a row were given up on; the last: answered 404` });
+  const { notifications } = await stack.client.notifications();
+  expect(notifications.filter((each) => each.kind === 'webhook-disabled')).toMatchObject([
+    { kind: 'webhook-disabled', readAt: null, webhook: { id: hook.id, url: receiver.url('/failing'), projectId, reason: expect.stringContaining('answered 404') } },
+  ]);
+
+  // Off: a retirement keeps no delivery for it, and one kept before it was turned off is given up on unsent.
+  const { rows } = await stack.db.query(`INSERT INTO webhook_deliveries (webhook_id, event, data) VALUES ($1, 'ping', '{}') RETURNING id`, [hook.id]);
+  await worker.get(WebhookDeliveries).enqueue([rows[0].id]);
+  await classify(workflowId, idOf.a!);
+  await until(async () => (await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE subject_id = $1 AND retired_at IS NOT NULL', [idOf.a])).rowCount === 1, 'the retirement');
+  await until(() => settled(hook.id), 'the delivery kept before, given up on');
+  const deliveries = await deliveriesOf(hook.id);
+  expect(deliveries.map((delivery) => delivery.event)).toEqual(['ping', 'ping', 'ping', 'ping']);
+  expect(deliveries[0]).toMatchObject({ id: rows[0].id, state: 'failed', attempts: 0, error: 'not sent: the webhook is turned off' });
+  expect(at('/failing')).toHaveLength(3);
+  expect(await failures()).toBe(WEBHOOK_FAILURES_BEFORE_DISABLED);
+
+  // Back on: sent again, its count started again.
+  await stack.client.updateWebhook(hook.id, { active: true });
+  await classify(workflowId, idOf.b!);
+  await until(async () => at('/failing').length > 3, 'the retirement once back on');
+  expect(JSON.parse(at('/failing')[3]!.body).data).toMatchObject({ subjectId: idOf.b });
+});
+
+it('tells a take-down carried to the project\'s other workflows as a retirement in each', async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'down' }, { externalId: 'kept' }]);
+  const [subjectSetId] = (await stack.client.getWorkflow(workflowId)).subjectSetIds;
+  const { id: otherId } = await stack.client.createWorkflow(projectId, {
+    name: 'Other',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: 5 },
+    subjectSetIds: [subjectSetId!],
+  });
+  await stack.client.activateWorkflow(otherId);
+  await stack.client.createWebhook(projectId, { url: receiver.url('/taken-down'), events: ['subject.retired'] });
+  await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.down!], reason: 'Personal data', takeDown: true });
+  await until(async () => at('/taken-down').length >= 2, 'the take-down, told in both workflows');
+  const told = at('/taken-down').map((event) => JSON.parse(event.body).data);
+  expect(told.map((data) => data.workflowId).sort()).toEqual([workflowId, otherId].sort());
+  for (const data of told) expect(data).toMatchObject({ subjectId: idOf.down, reason: 'manual' });
+});
+
 describe('without WEBHOOKS_ALLOW_PRIVATE_ADDRESSES', () => {
   it('gives a delivery to a private address up on at its first attempt', async () => {
     await stack.stopWorker();
@@ -241,5 +320,25 @@ describe('without WEBHOOKS_ALLOW_PRIVATE_ADDRESSES', () => {
       expect([address, isPublicAddress(address)]).toEqual([address, false]);
     }
     for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8']) expect([address, isPublicAddress(address)]).toEqual([address, true]);
+  });
+});
+
+describe('with the reconciler held off', () => {
+  it('POSTs a retirement a re-aggregation makes, enqueued by the re-aggregation itself', async () => {
+    await stack.stopWorker();
+    worker = await stack.startWorker({ reconcileEveryMs: 60 * 60_000 });
+    try {
+      const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'again' }], 2);
+      await stack.client.createWebhook(projectId, { url: receiver.url('/reaggregated'), events: ['subject.retired'] });
+      await classify(workflowId, idOf.again!);
+      await until(async () => (await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE subject_id = $1 AND aggregated_count = 1', [idOf.again])).rowCount === 1, 'the answer aggregated');
+      const workflow = await stack.client.getWorkflow(workflowId);
+      await stack.client.updateWorkflow(workflowId, { ...workflow.definition, retirement: { rule: 'count', count: 1 }, subjectSetIds: workflow.subjectSetIds });
+      await until(async () => at('/reaggregated').length > 0, 'the retirement by the re-aggregation');
+      expect(JSON.parse(at('/reaggregated')[0]!.body).data).toMatchObject({ workflowId, subjectId: idOf.again, reason: 'count' });
+    } finally {
+      await stack.stopWorker();
+      worker = await stack.startWorker({ reconcileEveryMs: 500, reconcileGraceMs: 0 });
+    }
   });
 });
