@@ -167,7 +167,7 @@ function WebhookEntry({ webhook, onRotated, onTurnedOn, onDeleted }: { webhook: 
     refused: (error) => problemAtFields(error, [] as const),
   });
   // One call of the entry's at a time (a test event, a new secret, turning it back on); what went wrong said above its buttons.
-  const act = async (call: () => Promise<void>) => {
+  const act = async <T,>(call: () => T) => {
     if (pinging) return;
     setPinging(true);
     setPinged(false);
