@@ -90,7 +90,7 @@ describe('classifier in a browser: project webhooks in the lab', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Turn back on');
     await page.keyboard.press('Enter');
     await waitToSee(section.getByText(`${receiver.url('/lab')} is back on: events are sent to it again.`));
-    expect(await section.getByTestId('lab-webhook-disabled').count()).toBe(0);
+    await section.getByTestId('lab-webhook-disabled').waitFor({ state: 'detached', timeout: 10_000 });
     expect((await client.webhooks(project.id)).webhooks[0]).toMatchObject({ disabledAt: null, disabledReason: null });
 
     // By keyboard: the delete, asked first; what it did then takes focus.
