@@ -287,6 +287,29 @@ it('tells a take-down carried to the project\'s other workflows as a retirement 
   for (const data of told) expect(data).toMatchObject({ subjectId: idOf.down, reason: 'manual' });
 });
 
+it('tells a classified subject retired when its set is unlinked from the workflow, and unretired when it is linked again', async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'leaving' }]);
+  const workflow = await stack.client.getWorkflow(workflowId);
+  const [leavingSet] = workflow.subjectSetIds;
+  const other = await stack.client.createSubjectSet(projectId, { name: 'Other' });
+  await stack.client.addSubjects(other.id, [{ externalId: 'staying', locations: [{ type: 'text', text: 'staying' }] }]);
+  const relink = (subjectSetIds: string[]) => stack.client.updateWorkflow(workflowId, { ...workflow.definition, subjectSetIds });
+  await relink([leavingSet!, other.id]);
+  await classify(workflowId, idOf.leaving!);
+  await until(async () => (await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE subject_id = $1 AND aggregated_count = 1', [idOf.leaving])).rowCount === 1, 'the answer aggregated');
+  await stack.client.createWebhook(projectId, { url: receiver.url('/unlinked'), events: ['subject.retired', 'subject.unretired'] });
+
+  await relink([other.id]);
+  await until(async () => at('/unlinked').length > 0, 'the retirement by the unlink');
+  await relink([leavingSet!, other.id]);
+  await until(async () => at('/unlinked').length > 1, 'the unretirement by the link');
+  const told = at('/unlinked').map((event) => [event.headers['chorus-event'], JSON.parse(event.body).data]);
+  expect(told).toMatchObject([
+    ['subject.retired', { workflowId, subjectId: idOf.leaving, reason: 'unlinked' }],
+    ['subject.unretired', { workflowId, subjectId: idOf.leaving }],
+  ]);
+});
+
 describe('without WEBHOOKS_ALLOW_PRIVATE_ADDRESSES', () => {
   it('gives a delivery to a private address up on at its first attempt', async () => {
     await stack.stopWorker();

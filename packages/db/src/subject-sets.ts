@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { recordCommentDeletions } from './comment-deletions';
 import { TAKE_DOWN_LOCK, isTakenDownSql, takeDownCarriedSql } from './take-downs';
+import { recordSubjectEventsIn } from './webhooks';
 
 /**
  * The retirement reason of a subject that left every set linked to a workflow after it was classified there: its row
@@ -100,10 +101,11 @@ export async function joinWorkflows(manager: EntityManager, joining: string, par
  * Brings back the subjects that left a workflow when their sets were unlinked, for the (workflow, subject) pairs that
  * `pairs` selects (parameters `parameters`): those retired then return to the queue, those retired before keep their
  * retirement. Each is owed an aggregation, since the workflow's rule may have changed meanwhile. Only the rows that
- * left are touched (and locked): an upsert with a conditional DO UPDATE would lock every row it met.
+ * left are touched (and locked): an upsert with a conditional DO UPDATE would lock every row it met. Those back in the
+ * queue that had been classified there (told retired when they left) are told unretired: the ids of those deliveries.
  */
-async function rejoinUnlinked(manager: EntityManager, pairs: string, parameters: unknown[]): Promise<void> {
-  await manager.query(
+async function rejoinUnlinked(manager: EntityManager, pairs: string, parameters: unknown[]): Promise<string[]> {
+  const returned: { workflow_id: string; subject_id: string }[] = await manager.query(
     `WITH rejoined AS (
        UPDATE subject_workflow_status st SET
          retired_at = CASE WHEN st.retirement_reason = '${UNLINKED}' THEN NULL ELSE st.retired_at END,
@@ -114,14 +116,16 @@ async function rejoinUnlinked(manager: EntityManager, pairs: string, parameters:
          updated_at = now()
        FROM (${pairs}) p(workflow_id, subject_id)
        WHERE st.workflow_id = p.workflow_id AND st.subject_id = p.subject_id AND ${isUnlinked('st')}
-       RETURNING st.workflow_id, st.subject_id)
-     INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT workflow_id, subject_id FROM rejoined ON CONFLICT DO NOTHING`,
+       RETURNING st.workflow_id, st.subject_id, st.retired_at IS NULL AND st.classification_count > 0 AS returned),
+     owed AS (INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT workflow_id, subject_id FROM rejoined ON CONFLICT DO NOTHING)
+     SELECT workflow_id, subject_id FROM rejoined WHERE returned`,
     parameters,
   );
+  return recordSubjectEventsIn(manager, 'subject.unretired', returned);
 }
 
-/** After linking sets to a workflow: their subjects that had left it when unlinked come back. */
-export function rejoinLinkedSets(manager: EntityManager, workflowId: string, subjectSetIds: string[]): Promise<void> {
+/** After linking sets to a workflow: their subjects that had left it when unlinked come back; the deliveries kept of it (`rejoinUnlinked`), to enqueue. */
+export function rejoinLinkedSets(manager: EntityManager, workflowId: string, subjectSetIds: string[]): Promise<string[]> {
   return rejoinUnlinked(manager, 'SELECT $1::uuid, m.subject_id FROM subject_set_members m WHERE m.subject_set_id = ANY($2::uuid[])', [workflowId, subjectSetIds]);
 }
 
@@ -325,9 +329,10 @@ export async function removeFromSubjectSet(manager: EntityManager, subjectSetId:
  * After unlinking sets (or taking subjects out of one): subjects no longer in any linked set leave the workflow.
  * Those already classified there, held or retired keep their row, for their consensus, and leave every queue (retired as
  * `unlinked`, unless retired already) until a set of theirs is linked again. `subjectIds`: only these may have left.
- * Answers how many kept their row.
+ * Answers how many kept their row, and the deliveries kept of those it retired that had been classified there
+ * (`subject.retired`, reason `unlinked`), to enqueue once it commits.
  */
-export async function leaveWorkflow(manager: EntityManager, workflowId: string, subjectIds: string[] | null = null): Promise<number> {
+export async function leaveWorkflow(manager: EntityManager, workflowId: string, subjectIds: string[] | null = null): Promise<{ kept: number; deliveries: string[] }> {
   const left = `st.workflow_id = $1 AND ($2::uuid[] IS NULL OR st.subject_id = ANY($2))
     AND NOT EXISTS (SELECT 1 FROM workflow_subject_sets l JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
                     WHERE l.workflow_id = $1 AND m.subject_id = st.subject_id)`;
@@ -345,6 +350,11 @@ export async function leaveWorkflow(manager: EntityManager, workflowId: string, 
      ${recordDepartures('gone')}`,
     [workflowId, subjectIds],
   );
-  const [, kept]: [unknown, number] = await manager.query(`UPDATE subject_workflow_status st SET ${UNLINK} WHERE ${left} AND NOT ${isUnlinked('st')}`, [workflowId, subjectIds]);
-  return kept;
+  const [kept]: [{ subject_id: string; retired_now: boolean }[], number] = await manager.query(
+    `UPDATE subject_workflow_status st SET ${UNLINK} WHERE ${left} AND NOT ${isUnlinked('st')}
+     RETURNING st.subject_id, st.retirement_reason = '${UNLINKED}' AND st.classification_count > 0 AS retired_now`,
+    [workflowId, subjectIds],
+  );
+  const told = kept.filter((row) => row.retired_now).map((row) => ({ workflow_id: workflowId, subject_id: row.subject_id }));
+  return { kept: kept.length, deliveries: await recordSubjectEventsIn(manager, 'subject.retired', told) };
 }

@@ -27,6 +27,15 @@ export async function recordSubjectEvents(manager: EntityManager, event: 'subjec
   return kept.map((row) => row.id);
 }
 
+/** As `recordSubjectEvents`, for hot rows of several workflows (`workflow_id`, `subject_id` each). */
+export async function recordSubjectEventsIn(manager: EntityManager, event: 'subject.retired' | 'subject.unretired', rows: readonly { workflow_id: string; subject_id: string }[]): Promise<string[]> {
+  const byWorkflow = new Map<string, string[]>();
+  for (const row of rows) byWorkflow.set(row.workflow_id, [...(byWorkflow.get(row.workflow_id) ?? []), row.subject_id]);
+  const kept: string[] = [];
+  for (const [workflowId, subjectIds] of byWorkflow) kept.push(...(await recordSubjectEvents(manager, event, workflowId, subjectIds)));
+  return kept;
+}
+
 /**
  * Keeps a delivery of `workflow.completed` for each webhook of its project that receives it and is on, in the transaction recording
  * the completion (none for a completion from before webhooks' release, `completion_untold`); their ids, to enqueue.

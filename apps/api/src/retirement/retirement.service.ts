@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired, notInWorkflow } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
-import { OWE_AGGREGATION, TAKE_DOWN_LOCK, byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isTakenDownSql, isUnlinked, recordSubjectEvents } from '@chorus/db';
+import { OWE_AGGREGATION, TAKE_DOWN_LOCK, byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isTakenDownSql, isUnlinked, recordSubjectEvents, recordSubjectEventsIn } from '@chorus/db';
 import { type FieldError, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -202,9 +202,7 @@ export class RetirementService {
         if (takeDown) await classificationsChangedByTakeDown(manager, counts!.newly_down_ids);
         const deliveries = await recordSubjectEvents(manager, 'subject.retired', workflowId, counts!.retired_ids);
         // Retired in the project's other workflows by the take-down carried there: told there too.
-        const retiredElsewhere = new Map<string, string[]>();
-        for (const row of elsewhere.filter((each) => each.newly)) retiredElsewhere.set(row.workflow_id, [...(retiredElsewhere.get(row.workflow_id) ?? []), row.subject_id]);
-        for (const [retiredIn, subjectIds] of retiredElsewhere) deliveries.push(...(await recordSubjectEvents(manager, 'subject.retired', retiredIn, subjectIds)));
+        deliveries.push(...(await recordSubjectEventsIn(manager, 'subject.retired', elsewhere.filter((row) => row.newly))));
         return { ...counts!, takenDown: counts!.taken_down, elsewhere: [...new Set(elsewhere.map((row) => row.workflow_id))], deliveries };
       }),
     );
