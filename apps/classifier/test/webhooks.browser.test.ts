@@ -80,8 +80,15 @@ describe('classifier in a browser: project webhooks in the lab', () => {
 
     // Turned off (as after too many failures): when and why, and a button that turns it back on, by keyboard.
     await suite.stack.db.query("UPDATE webhooks SET disabled_at = now(), disabled_reason = '20 deliveries in a row were given up on; the last: answered 500' WHERE id = $1", [webhook!.id]);
-    // A reload shows the secret no more.
-    await page.reload();
+    await suite.stack.db.query("INSERT INTO comment_notifications (user_id, kind, webhook_id) VALUES ($1, 'webhook-disabled', $2)", [researcher.user.id, webhook!.id]);
+    // Its notification says which and why, and opens the lab's project page (which shows the secret no more).
+    await page.goto(`${suite.stack.baseUrl}/notifications`);
+    const notification = page.getByTestId('notification');
+    await waitToSee(notification.getByText(`A webhook of ${project.title} was turned off`), { timeout: 10_000 });
+    await waitToSee(notification.getByText(receiver.url('/lab')));
+    await waitToSee(notification.getByText(/Why: 20 deliveries in a row were given up on; the last: answered 500\./));
+    await notification.getByRole('link').click();
+    await page.waitForURL(`**/lab/projects/${project.slug}`);
     await waitToSee(section.getByText('Receives: A subject retires; A workflow completes.'), { timeout: 10_000 });
     expect(await page.getByTestId('lab-webhook-secret').count()).toBe(0);
     await waitToSee(section.getByTestId('lab-webhook-disabled').getByText(/20 deliveries in a row were given up on; the last: answered 500\. Nothing is sent to it\./));
