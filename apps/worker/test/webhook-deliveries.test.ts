@@ -6,6 +6,8 @@ import { webhookDeliveryJob } from '@chorus/jobs';
 import { isPublicAddress } from '@chorus/runtime';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { type WebhookReceiver, signedWith, startWebhookReceiver } from '../../../test/support/webhook-receiver';
@@ -266,6 +268,37 @@ it(`turns a webhook off after ${WEBHOOK_FAILURES_BEFORE_DISABLED} deliveries giv
   await classify(workflowId, idOf.b!);
   await until(async () => at('/failing').length > 3, 'the retirement once back on');
   expect(JSON.parse(at('/failing')[3]!.body).data).toMatchObject({ subjectId: idOf.b });
+});
+
+it(`turns a webhook off once, telling each owner once, when two deliveries fail at once as the ${WEBHOOK_FAILURES_BEFORE_DISABLED}th in a row`, async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const collaborator = await newMember(stack, projectId, 'collaborator', 'Collaborator');
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/both-failing'), events: ['subject.retired'] });
+  await stack.db.query('UPDATE webhooks SET failures = $2 WHERE id = $1', [hook.id, WEBHOOK_FAILURES_BEFORE_DISABLED - 1]);
+  const { rows } = await stack.db.query(`INSERT INTO webhook_deliveries (webhook_id, event, data) VALUES ($1, 'ping', '{}'), ($1, 'ping', '{}') RETURNING id`, [hook.id]);
+  receiver.answers.push(410, 410);
+  // Both attempts wait on the webhook's row, held here, then count their failure as soon as it is let go.
+  const holder = new Client({ connectionString: stack.config.databaseUrl });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query('SELECT 1 FROM webhooks WHERE id = $1 FOR NO KEY UPDATE', [hook.id]);
+    const attempts = rows.map(({ id }: { id: string }) => worker.get(WebhookDeliveries).attempt(id));
+    await until(
+      async () => (await stack.db.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%webhooks%'")).rowCount === 2,
+      'both attempts waiting on the webhook',
+    );
+    await holder.query('COMMIT');
+    await Promise.all(attempts);
+  } finally {
+    await holder.end();
+  }
+  await until(() => settled(hook.id), 'both deliveries given up on');
+  const told = await stack.db.query("SELECT user_id, count(*)::int AS times FROM comment_notifications WHERE webhook_id = $1 AND kind = 'webhook-disabled' GROUP BY user_id", [hook.id]);
+  expect(told.rows.map((row: { times: number }) => row.times)).toEqual([1, 1]);
+  expect(told.rows.map((row: { user_id: string }) => row.user_id)).toContain(collaborator.id);
+  const [webhook] = (await stack.db.query('SELECT failures, disabled_at FROM webhooks WHERE id = $1', [hook.id])).rows;
+  expect(webhook).toMatchObject({ failures: WEBHOOK_FAILURES_BEFORE_DISABLED + 1, disabled_at: expect.any(Date) });
 });
 
 it('tells a take-down carried to the project\'s other workflows as a retirement in each', async () => {

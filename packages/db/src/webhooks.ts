@@ -97,28 +97,33 @@ export const WEBHOOK_FAILURES_BEFORE_DISABLED = 20;
 export const WEBHOOK_OLD_SECRET_HOURS = 24;
 
 /**
- * Counts a delivery's end on its webhook (`delivered`, or given up on with `error`), in `manager`'s transaction, that
- * of the delivery's row: one delivered starts the count of failures in a row again; the
- * `WEBHOOK_FAILURES_BEFORE_DISABLED`th given up on in a row turns the webhook off, saying why, and tells its project's
- * members of `toldRoles` (its owner and collaborators: `ADMINISTRATOR_ROLES`) with an account, a `webhook-disabled`
- * notification each. Whether it turned it off now.
+ * Counts a delivery's end on its webhook (`delivered`, or given up on with `error`), in `manager`'s transaction, before
+ * the delivery's row is changed there: the webhook's row is locked first (as `DELETE FROM webhooks` locks it before its
+ * deliveries), and deliveries ending at once are counted one after the other. One delivered starts the count of
+ * failures in a row again; the `WEBHOOK_FAILURES_BEFORE_DISABLED`th given up on in a row turns the webhook off, saying
+ * why, and tells its project's members of `toldRoles` (its owner and collaborators: `ADMINISTRATOR_ROLES`) with an
+ * account, a `webhook-disabled` notification each. Whether it turned it off now.
  */
 export async function countDeliveryEnd(manager: EntityManager, webhookId: string, end: { delivered: boolean; error: string | null }, toldRoles: readonly string[]): Promise<boolean> {
-  const reason = `${WEBHOOK_FAILURES_BEFORE_DISABLED} deliveries in a row were given up on; the last: ${end.error}`;
-  const [[changed]]: [{ disabled_now: boolean; project_id: string }[], number] = await manager.query(
-    `UPDATE webhooks h SET failures = CASE WHEN $2 THEN 0 ELSE h.failures + 1 END,
-       disabled_at = CASE WHEN NOT $2 AND h.disabled_at IS NULL AND h.failures + 1 >= $3 THEN now() ELSE h.disabled_at END,
-       disabled_reason = CASE WHEN NOT $2 AND h.disabled_at IS NULL AND h.failures + 1 >= $3 THEN $4 ELSE h.disabled_reason END
-     FROM webhooks before WHERE before.id = h.id AND h.id = $1
-     RETURNING before.disabled_at IS NULL AND h.disabled_at IS NOT NULL AS disabled_now, h.project_id`,
-    [webhookId, end.delivered, WEBHOOK_FAILURES_BEFORE_DISABLED, reason],
+  const [before]: { failures: number; disabled_at: Date | null; project_id: string }[] = await manager.query(
+    'SELECT failures, disabled_at, project_id FROM webhooks WHERE id = $1 FOR NO KEY UPDATE',
+    [webhookId],
   );
-  if (!changed?.disabled_now) return false;
+  if (!before) return false;
+  const disabledNow = !end.delivered && before.disabled_at === null && before.failures + 1 >= WEBHOOK_FAILURES_BEFORE_DISABLED;
+  const reason = `${WEBHOOK_FAILURES_BEFORE_DISABLED} deliveries in a row were given up on; the last: ${end.error}`;
+  await manager.query(
+    `UPDATE webhooks SET failures = CASE WHEN $2 THEN 0 ELSE failures + 1 END,
+       disabled_at = CASE WHEN $3 THEN now() ELSE disabled_at END, disabled_reason = CASE WHEN $3 THEN $4 ELSE disabled_reason END
+     WHERE id = $1`,
+    [webhookId, end.delivered, disabledNow, reason],
+  );
+  if (!disabledNow) return false;
   await manager.query(
     `INSERT INTO comment_notifications (user_id, kind, webhook_id)
      SELECT m.user_id, 'webhook-disabled', $1 FROM project_members m JOIN users u ON u.id = m.user_id
      WHERE m.project_id = $2 AND m.role = ANY($3::text[]) AND u.kind = 'registered'`,
-    [webhookId, changed.project_id, toldRoles],
+    [webhookId, before.project_id, toldRoles],
   );
   return true;
 }

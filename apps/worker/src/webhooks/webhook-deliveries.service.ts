@@ -77,13 +77,13 @@ export class WebhookDeliveries {
     const again = !ok && retryable(answer) && !last;
     const error = 'error' in answer ? answer.error : ok ? null : `answered ${answer.status}`;
     await this.db.transaction(async (manager) => {
+      if (!again) await countDeliveryEnd(manager, delivery.webhook_id, { delivered: ok, error }, ADMINISTRATOR_ROLES);
       await manager.query(
         `UPDATE webhook_deliveries SET status_code = $2, error = $3, claimed_until = NULL,
            delivered_at = CASE WHEN $4 THEN now() END, failed_at = CASE WHEN NOT $4 AND NOT $5 THEN now() END
          WHERE id = $1`,
         [delivery.id, 'status' in answer ? answer.status : null, error, ok, again],
       );
-      if (!again) await countDeliveryEnd(manager, delivery.webhook_id, { delivered: ok, error }, ADMINISTRATOR_ROLES);
     });
     if (again) throw new WebhookRetry(`delivery ${delivery.id}: ${error}`);
     return ok ? 'delivered' : 'failed';
