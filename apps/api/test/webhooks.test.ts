@@ -162,6 +162,21 @@ describe('a project’s webhooks', () => {
     expect((await stack.client.webhookDeliveries(made.id)).deliveries).toMatchObject([{ event: 'ping' }]);
   });
 
+  it('tell of one turned off only those who still administer its project: a collaborator removed no longer sees it', async () => {
+    const projectId = await project('Told hooks');
+    const made = await stack.client.createWebhook(projectId, { url: 'https://93.184.215.14/told', events: ['subject.retired'] });
+    const collaborator = await newMember(stack, projectId, 'collaborator', 'Collaborator');
+    await stack.db.query("UPDATE webhooks SET disabled_at = now(), disabled_reason = 'failures' WHERE id = $1", [made.id]);
+    await stack.db.query("INSERT INTO comment_notifications (user_id, kind, webhook_id) VALUES ($1, 'webhook-disabled', $2)", [collaborator.id, made.id]);
+    const told = await collaborator.client.notifications();
+    expect([told.unread, told.notifications.map((each) => each.kind)]).toEqual([1, ['webhook-disabled']]);
+
+    await stack.client.removeMember(projectId, collaborator.id);
+    // The project is public: its former collaborator still reads it, but no more of its webhook.
+    const after = await collaborator.client.notifications();
+    expect([after.unread, after.notifications]).toEqual([0, []]);
+  });
+
   it('send a test event on asking, listed among the deliveries newest first, a page at a time', async () => {
     const projectId = await project('Ping');
     const made = await stack.client.createWebhook(projectId, { url: 'https://example.org/x', events: ['workflow.completed'] });

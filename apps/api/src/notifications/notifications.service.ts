@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, type CompletionMailsStopped, type DiscussionMailsStopped, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
+import { ADMINISTRATOR_ROLES, COMMENT_LIMITS, type CompletionMailsStopped, type DiscussionMailsStopped, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
 import { type CommentNotificationKind, MAILED_READER_SQL, projectReadableBySql } from '@chorus/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -69,14 +69,18 @@ export const NOTIFY = `
  * project `p` they may read now.
  */
 const STILL_SHOWN = `(c.id IS NULL OR c.hidden_at IS NULL) AND ${projectReadableBySql('n.user_id')}`;
-/** What a volunteer ($1) may be shown of their notifications (`STILL_SHOWN`): of comments, workflows `w` or webhooks `h`, in projects `p`. */
+/**
+ * What a volunteer ($1) may be shown of their notifications (`STILL_SHOWN`): of comments, workflows `w` or webhooks `h`,
+ * in projects `p`; of a webhook (its address often a secret), only while they administer its project.
+ */
 const SHOWN = `
   FROM comment_notifications n LEFT JOIN subject_comments c ON c.id = n.comment_id LEFT JOIN workflows w ON w.id = n.workflow_id
   LEFT JOIN webhooks h ON h.id = n.webhook_id
   -- Its project, looked up by key for each notification (OFFSET 0 keeps the lookup apart): joined on either's, the
   -- planner misjudges how many there are, and sorts them all rather than read the newest from their index.
   CROSS JOIN LATERAL (SELECT id, slug, title, results_public, status, taken_down_at FROM projects WHERE id = coalesce(c.project_id, w.project_id, h.project_id) OFFSET 0) p
-  WHERE n.user_id = $1 AND ${STILL_SHOWN}`;
+  WHERE n.user_id = $1 AND ${STILL_SHOWN}
+    AND (n.webhook_id IS NULL OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = n.user_id AND m.role IN (${ADMINISTRATOR_ROLES.map((role) => `'${role}'`).join(', ')})))`;
 /**
  * Who of those just told of a comment ($1: the accounts $2) is mailed of it: those who asked for it (`discussion_mails`
  * for a reply or a mention, `followed_discussion_mails` for a new comment in a discussion they follow) and have a verified email, while the notification may be shown to them (`STILL_SHOWN`). Their rows held until the
