@@ -301,8 +301,8 @@ it(`turns a webhook off once, telling each owner once, when two deliveries fail 
   expect(webhook).toMatchObject({ failures: WEBHOOK_FAILURES_BEFORE_DISABLED + 1, disabled_at: expect.any(Date) });
 });
 
-it('tells a take-down carried to the project\'s other workflows as a retirement in each', async () => {
-  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'down' }, { externalId: 'kept' }]);
+it('tells a take-down carried to the project\'s other workflows as a retirement in each, not again where it was retired already', async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'down' }, { externalId: 'kept' }, { externalId: 'retired-there' }]);
   const [subjectSetId] = (await stack.client.getWorkflow(workflowId)).subjectSetIds;
   const { id: otherId } = await stack.client.createWorkflow(projectId, {
     name: 'Other',
@@ -312,12 +312,20 @@ it('tells a take-down carried to the project\'s other workflows as a retirement 
     subjectSetIds: [subjectSetId!],
   });
   await stack.client.activateWorkflow(otherId);
-  await stack.client.createWebhook(projectId, { url: receiver.url('/taken-down'), events: ['subject.retired'] });
-  await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.down!], reason: 'Personal data', takeDown: true });
-  await until(async () => at('/taken-down').length >= 2, 'the take-down, told in both workflows');
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/taken-down'), events: ['subject.retired'] });
+  await stack.client.retireSubjects(otherId, { subjectIds: [idOf['retired-there']!], reason: 'Blank page' });
+  await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.down!, idOf['retired-there']!], reason: 'Personal data', takeDown: true });
+  // Kept with the changes, in their transactions: one a subject and workflow.
+  expect(await deliveriesOf(hook.id)).toHaveLength(4);
+  await until(async () => at('/taken-down').length >= 4, 'the retirement by hand and the take-down, told');
   const told = at('/taken-down').map((event) => JSON.parse(event.body).data);
-  expect(told.map((data) => data.workflowId).sort()).toEqual([workflowId, otherId].sort());
-  for (const data of told) expect(data).toMatchObject({ subjectId: idOf.down, reason: 'manual' });
+  expect(told.map((data) => `${data.workflowId === workflowId ? 'here' : 'there'} ${data.subjectId === idOf.down ? 'down' : 'retired-there'}`).sort()).toEqual([
+    'here down',
+    'here retired-there',
+    'there down',
+    'there retired-there',
+  ]);
+  for (const data of told) expect(data).toMatchObject({ reason: 'manual' });
 });
 
 it('tells a classified subject retired when its set is unlinked from the workflow, and unretired when it is linked again', async () => {
