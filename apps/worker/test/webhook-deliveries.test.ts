@@ -213,7 +213,7 @@ it(`forgets, by its reconciler, the deliveries delivered or given up on more tha
 
 const hmac = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
-it('signs with the new secret and the old one for a day after a rotation, then with the new one only', async () => {
+it('signs with the new secret and the old one for a day after a rotation, then with the new one only, the old one forgotten', async () => {
   const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
   const made = await stack.client.createWebhook(projectId, { url: receiver.url('/rotated'), events: ['subject.retired'] });
   const { secret } = await stack.client.rotateWebhookSecret(made.id);
@@ -226,6 +226,8 @@ it('signs with the new secret and the old one for a day after a rotation, then w
   await stack.client.pingWebhook(made.id);
   await until(async () => at('/rotated').length > 1, 'the test event, signed once');
   expect(signedWith(at('/rotated')[1]!, secret)).toBe(true);
+  // The old secret, signing no more, is not kept either: the reconciler forgets it.
+  await until(async () => (await stack.db.query('SELECT 1 FROM webhooks WHERE id = $1 AND previous_secret IS NULL AND previous_secret_until IS NULL', [made.id])).rowCount === 1, 'the old secret forgotten');
 });
 
 it(`turns a webhook off after ${WEBHOOK_FAILURES_BEFORE_DISABLED} deliveries given up on in a row, telling its project's owner, and sends it nothing more; a delivery delivered starts the count again`, async () => {

@@ -91,6 +91,12 @@ export async function pruneWebhookDeliveries(db: DataSource | EntityManager, lim
   return pruned;
 }
 
+/** Forgets the secrets rotations replaced that no longer sign (their `WEBHOOK_OLD_SECRET_HOURS` over). How many. */
+export async function forgetReplacedSecrets(db: DataSource | EntityManager): Promise<number> {
+  const [, forgotten]: [unknown, number] = await db.query('UPDATE webhooks SET previous_secret = NULL, previous_secret_until = NULL WHERE previous_secret_until <= now()');
+  return forgotten;
+}
+
 /** After these many deliveries given up on in a row (every attempt failed, or refused), a webhook is turned off. */
 export const WEBHOOK_FAILURES_BEFORE_DISABLED = 20;
 /** How long the secret a rotation replaced still signs deliveries, beside the new one. */

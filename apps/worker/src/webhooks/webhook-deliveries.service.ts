@@ -2,7 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { type StoredTaskConsensus, taskConsensusView } from '@chorus/consensus';
 import { ADMINISTRATOR_ROLES } from '@chorus/client';
-import { countDeliveryEnd, pruneWebhookDeliveries, waitingWebhookDeliveries } from '@chorus/db';
+import { countDeliveryEnd, forgetReplacedSecrets, pruneWebhookDeliveries, waitingWebhookDeliveries } from '@chorus/db';
 import { WEBHOOK_ATTEMPTS, WEBHOOK_LONGEST_BACKOFF_MS, webhookDeliveryJob } from '@chorus/jobs';
 import { throttledWarning } from '@chorus/runtime';
 import type { Queue } from 'bullmq';
@@ -112,8 +112,12 @@ export class WebhookDeliveries {
     return lost.length;
   }
 
-  /** Forgets the deliveries long delivered or given up on (`pruneWebhookDeliveries`), a batch at a time. How many. */
-  prune(): Promise<number> {
+  /**
+   * Forgets the deliveries long delivered or given up on (`pruneWebhookDeliveries`), a batch at a time, and the secrets
+   * rotations replaced once they sign no more (`forgetReplacedSecrets`). How many deliveries.
+   */
+  async prune(): Promise<number> {
+    await forgetReplacedSecrets(this.db);
     return pruneWebhookDeliveries(this.db);
   }
 
