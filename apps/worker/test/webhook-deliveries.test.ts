@@ -407,4 +407,27 @@ describe('with the reconciler held off', () => {
       worker = await stack.startWorker({ reconcileEveryMs: 500, reconcileGraceMs: 0 });
     }
   });
+
+  it('POSTs the retirement of a subject taken out of a linked set, and its unretirement when it is added back, enqueued by the API', async () => {
+    await stack.stopWorker();
+    worker = await stack.startWorker({ reconcileEveryMs: 60 * 60_000 });
+    try {
+      const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'out-and-back' }, { externalId: 'staying' }]);
+      const [subjectSetId] = (await stack.client.getWorkflow(workflowId)).subjectSetIds;
+      await classify(workflowId, idOf['out-and-back']!);
+      await until(async () => (await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE subject_id = $1 AND aggregated_count = 1', [idOf['out-and-back']])).rowCount === 1, 'the answer aggregated');
+      await stack.client.createWebhook(projectId, { url: receiver.url('/out-and-back'), events: ['subject.retired', 'subject.unretired'] });
+      await stack.client.removeSubject(subjectSetId!, idOf['out-and-back']!);
+      await until(async () => at('/out-and-back').length > 0, 'the retirement by the removal');
+      await stack.client.addSubjects(subjectSetId!, [{ externalId: 'out-and-back', locations: [{ type: 'text', text: 'out-and-back' }] }]);
+      await until(async () => at('/out-and-back').length > 1, 'the unretirement by the addition');
+      expect(at('/out-and-back').map((event) => [event.headers['chorus-event'], JSON.parse(event.body).data])).toMatchObject([
+        ['subject.retired', { workflowId, subjectId: idOf['out-and-back'], reason: 'unlinked' }],
+        ['subject.unretired', { workflowId, subjectId: idOf['out-and-back'] }],
+      ]);
+    } finally {
+      await stack.stopWorker();
+      worker = await stack.startWorker({ reconcileEveryMs: 500, reconcileGraceMs: 0 });
+    }
+  });
 });

@@ -131,13 +131,14 @@ export function rejoinLinkedSets(manager: EntityManager, workflowId: string, sub
 
 /**
  * Adds subjects to a subject set, and to every workflow the set feeds; the ids of those that were not in the set
- * before. Those new to the set go where `placeInSet` says. Used by uploads and by workflow effects (`routeSubject`: a
+ * before (`added`), and the deliveries kept of those back in a workflow's queue (`rejoinUnlinked`), to enqueue once it
+ * commits. Those new to the set go where `placeInSet` says. Used by uploads and by workflow effects (`routeSubject`: a
  * subject's consensus moves it into a set that another workflow serves). An upload makes the membership of each subject
  * it sends the researcher's, even one an effect had made: routing never takes it out of the set. An effect never adds a
  * subject a researcher took out of the set (`routeSubject`); an upload does, and routing may again.
  */
-export async function addToSubjectSet(manager: EntityManager, subjectSetId: string, subjectIds: string[], by: 'upload' | 'effect'): Promise<string[]> {
-  if (!subjectIds.length) return [];
+export async function addToSubjectSet(manager: EntityManager, subjectSetId: string, subjectIds: string[], by: 'upload' | 'effect'): Promise<{ added: string[]; deliveries: string[] }> {
+  if (!subjectIds.length) return { added: [], deliveries: [] };
   // One addition to a set at a time: each reads the positions the one before left.
   await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-set-order'), hashtext($1))", [subjectSetId]);
   const places = await placeInSet(manager, subjectSetId, subjectIds);
@@ -158,9 +159,9 @@ export async function addToSubjectSet(manager: EntityManager, subjectSetId: stri
      WHERE l.subject_set_id = $1 AND s.id = ANY($2::uuid[])`,
     [subjectSetId, subjectIds],
   );
-  await rejoinUnlinked(manager, 'SELECT l.workflow_id, t.id FROM workflow_subject_sets l CROSS JOIN unnest($2::uuid[]) AS t(id) WHERE l.subject_set_id = $1', [subjectSetId, subjectIds]);
+  const deliveries = await rejoinUnlinked(manager, 'SELECT l.workflow_id, t.id FROM workflow_subject_sets l CROSS JOIN unnest($2::uuid[]) AS t(id) WHERE l.subject_set_id = $1', [subjectSetId, subjectIds]);
   if (by === 'upload') await madeTheResearchers(manager, subjectSetId, subjectIds);
-  return added.map((row) => row.subject_id);
+  return { added: added.map((row) => row.subject_id), deliveries };
 }
 
 /**
@@ -300,9 +301,10 @@ export async function leaveSet(manager: EntityManager, subjectSetId: string, sub
  * and never classified). The workflows the set feeds stop serving it, unless another set of theirs has it: as if its
  * set were unlinked, for this subject alone (`leaveWorkflow`). A membership an effect made ends with it. The caller
  * holds `lockSetForLeaving`. Used by researchers (`DELETE /subject-sets/:id/subjects/:subjectId`), whose removal
- * (`researcherId`) routing never undoes, and by routing (null).
+ * (`researcherId`) routing never undoes, and by routing (null). With the deliveries kept of its retirements there
+ * (`leaveWorkflow`), to enqueue once it commits.
  */
-export async function removeFromSubjectSet(manager: EntityManager, subjectSetId: string, subjectId: string, researcherId: string | null): Promise<SubjectSetLeft> {
+export async function removeFromSubjectSet(manager: EntityManager, subjectSetId: string, subjectId: string, researcherId: string | null): Promise<SubjectSetLeft & { deliveries: string[] }> {
   // Before `leaveSet`, which may delete the subject and its membership with it: the set's since= download says it left.
   await manager.query(recordSetDepartures('(SELECT m.subject_set_id, m.subject_id FROM subject_set_members m WHERE m.subject_set_id = $1 AND m.subject_id = $2)'), [subjectSetId, subjectId]);
   const left = await leaveSet(manager, subjectSetId, subjectId);
@@ -321,8 +323,9 @@ export async function removeFromSubjectSet(manager: EntityManager, subjectSetId:
     researcherId,
   ]);
   const linked: { workflow_id: string }[] = await manager.query('SELECT workflow_id FROM workflow_subject_sets WHERE subject_set_id = $1 ORDER BY workflow_id', [subjectSetId]);
-  for (const { workflow_id } of linked) await leaveWorkflow(manager, workflow_id, [subjectId]);
-  return left;
+  const deliveries: string[] = [];
+  for (const { workflow_id } of linked) deliveries.push(...(await leaveWorkflow(manager, workflow_id, [subjectId])).deliveries);
+  return { ...left, deliveries };
 }
 
 /**
