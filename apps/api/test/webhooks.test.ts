@@ -27,7 +27,7 @@ describe('a project’s webhooks', () => {
     expect(made.secret).toMatch(/^whsec_[\w-]{43}$/);
 
     const { webhooks } = await stack.client.webhooks(projectId);
-    expect(webhooks).toEqual([{ id: made.id, projectId, url: 'https://93.184.215.14/chorus', events: ['subject.retired', 'workflow.completed'], createdAt: made.createdAt, disabledAt: null, disabledReason: null }]);
+    expect(webhooks).toEqual([{ id: made.id, projectId, url: 'https://93.184.215.14/chorus', events: ['subject.retired', 'workflow.completed'], createdAt: made.createdAt, disabledAt: null, disabledReason: null, disabledError: null }]);
     expect(JSON.stringify(webhooks)).not.toContain(made.secret);
 
     const changed = await stack.client.updateWebhook(made.id, { events: ['subject.unretired'] });
@@ -124,10 +124,11 @@ describe('a project’s webhooks', () => {
     const projectId = await project('Off');
     const made = await stack.client.createWebhook(projectId, { url: 'https://93.184.215.14/off', events: ['subject.retired'] });
     const off = await stack.client.updateWebhook(made.id, { active: false });
-    expect(off).toMatchObject({ disabledAt: expect.any(String), disabledReason: 'turned off by its project’s researchers' });
-    await refusal(stack.client.pingWebhook(made.id), { status: 409, type: 'urn:chorus:problem:webhook-turned-off' });
+    expect(off).toMatchObject({ disabledAt: expect.any(String), disabledReason: 'by-hand', disabledError: null });
+    const refused = await refusal(stack.client.pingWebhook(made.id), { status: 409, type: 'urn:chorus:problem:webhook-turned-off' });
+    expect(refused.problem.detail).toContain('turned off by its project’s researchers');
     await stack.db.query('UPDATE webhooks SET failures = 7 WHERE id = $1', [made.id]);
-    expect(await stack.client.updateWebhook(made.id, { active: true })).toMatchObject({ disabledAt: null, disabledReason: null });
+    expect(await stack.client.updateWebhook(made.id, { active: true })).toMatchObject({ disabledAt: null, disabledReason: null, disabledError: null });
     expect((await stack.db.query('SELECT failures FROM webhooks WHERE id = $1', [made.id])).rows[0].failures).toBe(0);
     await stack.client.pingWebhook(made.id);
     await refusal(stack.client.updateWebhook(made.id, { active: 'yes' as unknown as boolean }), { status: 422, pointers: ['/active'] });
@@ -170,7 +171,7 @@ describe('a project’s webhooks', () => {
     const projectId = await project('Told hooks');
     const made = await stack.client.createWebhook(projectId, { url: 'https://93.184.215.14/told', events: ['subject.retired'] });
     const collaborator = await newMember(stack, projectId, 'collaborator', 'Collaborator');
-    await stack.db.query("UPDATE webhooks SET disabled_at = now(), disabled_reason = 'failures' WHERE id = $1", [made.id]);
+    await stack.db.query("UPDATE webhooks SET disabled_at = now(), disabled_reason = 'failures', disabled_error = 'answered 500' WHERE id = $1", [made.id]);
     await stack.db.query("INSERT INTO comment_notifications (user_id, kind, webhook_id) VALUES ($1, 'webhook-disabled', $2)", [collaborator.id, made.id]);
     const told = await collaborator.client.notifications();
     expect([told.unread, told.notifications.map((each) => each.kind)]).toEqual([1, ['webhook-disabled']]);

@@ -371,6 +371,7 @@ export type NewsUnsubscribed = z.infer<typeof newsUnsubscribedSchema>;
 export type DiscussionMailsStopped = z.infer<typeof discussionMailsStoppedSchema>;
 export type CompletionMailsStopped = z.infer<typeof completionMailsStoppedSchema>;
 export type WebhookView = z.infer<typeof webhookViewSchema>;
+export type WebhookDisabledReason = NonNullable<WebhookView['disabledReason']>;
 export type WebhookList = z.infer<typeof webhookListSchema>;
 export type NewWebhook = z.infer<typeof newWebhookSchema>;
 export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;

@@ -1518,6 +1518,10 @@ export const workflowCompleteNotificationSchema = z.strictObject({
     resultsPublic: z.boolean().meta({ description: 'The project publishes its results (GET /projects/:id/published-results), for a link to them' }),
   }),
 });
+/** Why a webhook was turned off: after too many deliveries given up on in a row (`failures`), or by hand (`by-hand`). */
+export const WEBHOOK_DISABLED_REASONS = ['failures', 'by-hand'] as const;
+const disabledReason = z.enum(WEBHOOK_DISABLED_REASONS).nullable();
+const disabledError = z.string().nullable().meta({ description: 'For `failures`: the error of the last delivery given up on (as its deliveries list it); else null' });
 /** A project's owner told that one of its webhooks was turned off, its deliveries having failed too often in a row. */
 export const webhookDisabledNotificationSchema = z.strictObject({
   ...notificationFields,
@@ -1528,7 +1532,8 @@ export const webhookDisabledNotificationSchema = z.strictObject({
     projectId: id,
     projectSlug: z.string().meta({ description: 'For its link: the project’s lab page, `/lab/projects/<slug>`' }),
     projectTitle: z.string(),
-    reason: z.string().nullable().meta({ description: 'Why it is off (its `disabledReason`); null once it is back on' }),
+    reason: disabledReason.meta({ description: 'Why it is off (its `disabledReason`); null once it is back on' }),
+    error: disabledError,
   }),
 });
 /** A volunteer's notification: of a comment, of a workflow's completion, or of a webhook turned off (by `kind`). */
@@ -1615,7 +1620,8 @@ export const webhookViewSchema = z.strictObject({
   events: z.array(z.enum(WEBHOOK_EVENTS)).meta({ description: 'The events it receives' }),
   createdAt: time,
   disabledAt: time.nullable().meta({ description: 'When it was turned off (nothing is sent to it until it is turned back on: PATCH `{ active: true }`); null while on' }),
-  disabledReason: z.string().nullable().meta({ description: 'Why it was turned off: after too many deliveries given up on in a row (the last one’s error), or by hand; null while on' }),
+  disabledReason: disabledReason.meta({ description: 'Why it was turned off: `failures`, after too many deliveries given up on in a row; `by-hand`; null while on' }),
+  disabledError,
 });
 export const webhookListSchema = z.strictObject({ webhooks: z.array(webhookViewSchema) });
 /** A webhook just made, or its secret just rotated, with the secret of its signatures (`Chorus-Signature`): shown this once. */

@@ -107,8 +107,8 @@ export const WEBHOOK_OLD_SECRET_HOURS = 24;
  * the delivery's row is changed there: the webhook's row is locked first (as `DELETE FROM webhooks` locks it before its
  * deliveries), and deliveries ending at once are counted one after the other. One delivered starts the count of
  * failures in a row again; the `WEBHOOK_FAILURES_BEFORE_DISABLED`th given up on in a row turns the webhook off, saying
- * why, and tells its project's members of `toldRoles` (its owner and collaborators: `ADMINISTRATOR_ROLES`) with an
- * account, a `webhook-disabled` notification each. Whether it turned it off now.
+ * why (`failures`, and its error), and tells its project's members of `toldRoles` (its owner and collaborators:
+ * `ADMINISTRATOR_ROLES`) with an account, a `webhook-disabled` notification each. Whether it turned it off now.
  */
 export async function countDeliveryEnd(manager: EntityManager, webhookId: string, end: { delivered: boolean; error: string | null }, toldRoles: readonly string[]): Promise<boolean> {
   const [before]: { failures: number; disabled_at: Date | null; project_id: string }[] = await manager.query(
@@ -117,12 +117,11 @@ export async function countDeliveryEnd(manager: EntityManager, webhookId: string
   );
   if (!before) return false;
   const disabledNow = !end.delivered && before.disabled_at === null && before.failures + 1 >= WEBHOOK_FAILURES_BEFORE_DISABLED;
-  const reason = `${WEBHOOK_FAILURES_BEFORE_DISABLED} deliveries in a row were given up on; the last: ${end.error}`;
   await manager.query(
-    `UPDATE webhooks SET failures = CASE WHEN $2 THEN 0 ELSE failures + 1 END,
-       disabled_at = CASE WHEN $3 THEN now() ELSE disabled_at END, disabled_reason = CASE WHEN $3 THEN $4 ELSE disabled_reason END
+    `UPDATE webhooks SET failures = CASE WHEN $2 THEN 0 ELSE failures + 1 END, disabled_at = CASE WHEN $3 THEN now() ELSE disabled_at END,
+       disabled_reason = CASE WHEN $3 THEN 'failures' ELSE disabled_reason END, disabled_error = CASE WHEN $3 THEN $4 ELSE disabled_error END
      WHERE id = $1`,
-    [webhookId, end.delivered, disabledNow, reason],
+    [webhookId, end.delivered, disabledNow, end.error],
   );
   if (!disabledNow) return false;
   await manager.query(

@@ -1,4 +1,4 @@
-import { ADMINISTRATOR_ROLES, COMMENT_LIMITS, type CompletionMailsStopped, type DiscussionMailsStopped, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
+import { ADMINISTRATOR_ROLES, COMMENT_LIMITS, type WebhookDisabledReason, type CompletionMailsStopped, type DiscussionMailsStopped, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
 import { type CommentNotificationKind, MAILED_READER_SQL, projectReadableBySql } from '@chorus/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -108,7 +108,7 @@ export const NOTIFICATIONS = `
          c.id AS comment_id, c.subject_id, p.id AS project_id, p.slug AS project_slug, c.body,
          (SELECT CASE WHEN a.kind = 'deleted' THEN NULL ELSE a.display_name END FROM users a WHERE a.id = c.user_id) AS author_name,
          w.id AS workflow_id, w.name AS workflow_name, p.title AS project_title, p.results_public, n.subjects_done, n.team,
-         h.id AS webhook_id, h.url AS webhook_url, h.disabled_reason
+         h.id AS webhook_id, h.url AS webhook_url, h.disabled_reason, h.disabled_error
   ${SHOWN} AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2::timestamptz, $3::uuid))
   ORDER BY n.created_at DESC, n.id DESC LIMIT $4`;
 /** How many of them are unread (`comment_notifications_unread_idx`). */
@@ -137,7 +137,7 @@ type NotificationRow = {
 } & (
   | { kind: CommentNotificationKind; comment_id: string; subject_id: string; body: string; author_name: string | null }
   | { kind: 'workflow-complete'; workflow_id: string; workflow_name: string; project_title: string; results_public: boolean; subjects_done: number; team: boolean }
-  | { kind: 'webhook-disabled'; webhook_id: string; webhook_url: string; project_title: string; disabled_reason: string | null }
+  | { kind: 'webhook-disabled'; webhook_id: string; webhook_url: string; project_title: string; disabled_reason: WebhookDisabledReason | null; disabled_error: string | null }
 );
 
 const notificationsNeedAnAccount = () =>
@@ -279,7 +279,7 @@ function toNotification(row: NotificationRow): Notification {
     return { ...told, kind: row.kind, workflow };
   }
   if (row.kind === 'webhook-disabled') {
-    const webhook = { id: row.webhook_id, url: row.webhook_url, projectId: row.project_id, projectSlug: row.project_slug, projectTitle: row.project_title, reason: row.disabled_reason };
+    const webhook = { id: row.webhook_id, url: row.webhook_url, projectId: row.project_id, projectSlug: row.project_slug, projectTitle: row.project_title, reason: row.disabled_reason, error: row.disabled_error };
     return { ...told, kind: row.kind, webhook };
   }
   return {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { type NewWebhook, WEBHOOK_LIMITS, type WebhookDelivery, type WebhookDeliveryPage, type WebhookList, type WebhookView } from '@chorus/client';
-import { WEBHOOK_OLD_SECRET_HOURS } from '@chorus/db';
+import { type NewWebhook, WEBHOOK_LIMITS, type WebhookDelivery, type WebhookDisabledReason, type WebhookDeliveryPage, type WebhookList, type WebhookView } from '@chorus/client';
+import { WEBHOOK_FAILURES_BEFORE_DISABLED, WEBHOOK_OLD_SECRET_HOURS } from '@chorus/db';
 import { hostNotPublic } from '@chorus/runtime';
 import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -14,7 +14,7 @@ import { JobProducer } from '../jobs/job-producer';
 import { ProjectAccess } from '../projects/project-access';
 import { type DeliveriesQuery, type WebhookEdit, type WebhookInput, deliveryCursor } from './dto/webhooks.dto';
 
-const VIEW = 'id, project_id AS "projectId", url, events, created_at AS "createdAt", disabled_at AS "disabledAt", disabled_reason AS "disabledReason"';
+const VIEW = 'id, project_id AS "projectId", url, events, created_at AS "createdAt", disabled_at AS "disabledAt", disabled_reason AS "disabledReason", disabled_error AS "disabledError"';
 const DELIVERY = `id, event, attempts, status_code AS "statusCode", error, created_at AS "createdAt", attempted_at AS "attemptedAt",
   CASE WHEN delivered_at IS NOT NULL THEN 'delivered' WHEN failed_at IS NOT NULL THEN 'failed' ELSE 'waiting' END AS state`;
 /** The webhook's ($1) deliveries, newest first, after the cursor ($2, $3), $4 at most. */
@@ -29,7 +29,8 @@ interface WebhookRow {
   events: WebhookView['events'];
   createdAt: Date;
   disabledAt: Date | null;
-  disabledReason: string | null;
+  disabledReason: WebhookDisabledReason | null;
+  disabledError: string | null;
 }
 interface DeliveryRow extends Omit<WebhookDelivery, 'createdAt' | 'attemptedAt'> {
   createdAt: Date;
@@ -45,6 +46,7 @@ const viewOf = (row: WebhookRow): WebhookView => ({
   createdAt: row.createdAt.toISOString(),
   disabledAt: row.disabledAt?.toISOString() ?? null,
   disabledReason: row.disabledReason,
+  disabledError: row.disabledError,
 });
 const deliveryOf = ({ cursor_time: _cursor, ...row }: DeliveryRow): WebhookDelivery => ({ ...row, createdAt: row.createdAt.toISOString(), attemptedAt: row.attemptedAt?.toISOString() ?? null });
 
@@ -59,13 +61,16 @@ const tooManyWebhooks = () =>
     'too-many-webhooks',
   );
 
-/** Turned off by hand (`active: false`), as its `disabledReason` says. */
-const TURNED_OFF_BY_HAND = 'turned off by its project’s researchers';
+/** Why it is off, as a problem's detail says it. */
+const offBecause = (webhook: WebhookRow) =>
+  webhook.disabledReason === 'failures'
+    ? `after ${WEBHOOK_FAILURES_BEFORE_DISABLED} deliveries in a row were given up on, the last: ${webhook.disabledError}`
+    : 'by its project’s researchers';
 
 const turnedOff = (webhook: WebhookRow) =>
   new ProblemException(
     409,
-    `The webhook ${webhook.id} is turned off (${webhook.disabledReason}), so nothing is sent to it: turn it back on first (PATCH /api/v1/webhooks/${webhook.id} with { "active": true }).`,
+    `The webhook ${webhook.id} was turned off ${offBecause(webhook)}, so nothing is sent to it: turn it back on first (PATCH /api/v1/webhooks/${webhook.id} with { "active": true }).`,
     undefined,
     'webhook-turned-off',
   );
@@ -149,7 +154,7 @@ export class WebhooksService {
 
   /**
    * Changes its address or events, or turns it off or back on (`active`): back on, its count of failures in a row starts
-   * again; off by hand, it says so (`TURNED_OFF_BY_HAND`); either way again changes nothing.
+   * again; off by hand, it says so (`by-hand`); either way again changes nothing.
    */
   async update(webhookId: string, { url, events, active }: WebhookEdit, user: AuthUser): Promise<WebhookView> {
     await this.requireAdministrator(webhookId, user);
@@ -159,9 +164,10 @@ export class WebhooksService {
       `UPDATE webhooks SET url = coalesce($2, url), events = coalesce($3, events),
          failures = CASE WHEN $4::boolean AND disabled_at IS NOT NULL THEN 0 ELSE failures END,
          disabled_at = CASE WHEN $4::boolean THEN NULL WHEN NOT $4::boolean THEN coalesce(disabled_at, now()) ELSE disabled_at END,
-         disabled_reason = CASE WHEN $4::boolean THEN NULL WHEN NOT $4::boolean THEN coalesce(disabled_reason, $5) ELSE disabled_reason END
+         disabled_reason = CASE WHEN $4::boolean THEN NULL WHEN NOT $4::boolean THEN coalesce(disabled_reason, 'by-hand') ELSE disabled_reason END,
+         disabled_error = CASE WHEN $4::boolean THEN NULL ELSE disabled_error END
        WHERE id = $1 RETURNING ${VIEW}`,
-      [webhookId, url ?? null, events ?? null, active ?? null, TURNED_OFF_BY_HAND],
+      [webhookId, url ?? null, events ?? null, active ?? null],
     );
     if (!row) throw notFound(`Webhook ${webhookId}`, '/params/id');
     return viewOf(row);

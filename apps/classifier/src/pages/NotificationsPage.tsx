@@ -11,6 +11,7 @@ import { notificationsRead } from '../lib/notifications';
 import { useSaid } from '../lib/said';
 import { Link, NOTIFICATIONS, accountPath, commentPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { webhookOffReason } from '../lib/webhooks';
 import { ShowMore } from '../components/ShowMore';
 
 /** Notifications shown at a time; "Show more notifications" asks for the next page. */
@@ -224,7 +225,7 @@ function WebhookDisabledItem({ notification, onFollow }: { notification: Webhook
       <p>
         <code>{webhook.url}</code>
       </p>
-      {webhook.reason ? <p>{t('notifications.webhookDisabled.reason', { reason: webhook.reason })}</p> : <p>{t('notifications.webhookDisabled.backOn')}</p>}
+      {webhook.reason ? <p>{t('notifications.webhookDisabled.reason', { reason: webhookOffReason(t, webhook.reason, webhook.error) })}</p> : <p>{t('notifications.webhookDisabled.backOn')}</p>}
     </NotificationItem>
   );
 }

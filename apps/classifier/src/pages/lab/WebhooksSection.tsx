@@ -13,6 +13,7 @@ import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { type Problem, describeError, goneAt } from '../../lib/errors';
 import { whenInWords } from '../../lib/formats';
+import { webhookOffReason } from '../../lib/webhooks';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
@@ -143,13 +144,14 @@ function AddWebhook({ projectId, onAdded }: { projectId: string; onAdded: (webho
 
 /**
  * A webhook: its address and events (and, turned off, when and why, with a button that turns it back on), a test event
- * to send, a new secret to make, its last deliveries, and a delete asked first.
+ * to send, a new secret to make (asked first: the old one soon stops signing), its last deliveries, and a delete asked first.
  */
 function WebhookEntry({ webhook, onRotated, onTurnedOn, onDeleted }: { webhook: WebhookView; onRotated: (webhook: NewWebhook) => void; onTurnedOn: () => void; onDeleted: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const deliveries = useLoaded(() => client.webhookDeliveries(webhook.id, { limit: DELIVERIES_SHOWN }), [client, webhook.id]);
   const [deleting, setDeleting] = useState(false);
+  const [rotating, setRotating] = useState(false);
   const [pinging, setPinging] = useState(false);
   const [pinged, setPinged] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -186,7 +188,11 @@ function WebhookEntry({ webhook, onRotated, onTurnedOn, onDeleted }: { webhook: 
       setPinged(true);
       deliveries.reload();
     });
-  const rotate = () => act(async () => onRotated(await client.rotateWebhookSecret(webhook.id)));
+  const rotate = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setRotating(false);
+    return act(async () => onRotated(await client.rotateWebhookSecret(webhook.id)));
+  };
   const turnOn = () =>
     act(async () => {
       await client.updateWebhook(webhook.id, { active: true });
@@ -201,7 +207,7 @@ function WebhookEntry({ webhook, onRotated, onTurnedOn, onDeleted }: { webhook: 
       <p className="muted">{t('lab.webhooks.receives', { events: webhook.events.map((event) => t(`lab.webhooks.event.${EVENT_KEYS[event]}`)).join(t('app.semicolon')) })}</p>
       {webhook.disabledAt && (
         <p className="notice" data-testid="lab-webhook-disabled">
-          {t('lab.webhooks.disabled', { when: whenInWords(webhook.disabledAt), reason: webhook.disabledReason })}
+          {t('lab.webhooks.disabled', { when: whenInWords(webhook.disabledAt), reason: webhookOffReason(t, webhook.disabledReason ?? 'by-hand', webhook.disabledError) })}
         </p>
       )}
       <ErrorAlert problem={problem} />
@@ -215,7 +221,7 @@ function WebhookEntry({ webhook, onRotated, onTurnedOn, onDeleted }: { webhook: 
             {t('lab.webhooks.ping')}
           </button>
         )}
-        <button type="button" className="button button-secondary" aria-describedby={headingId} aria-disabled={pinging || undefined} onClick={() => void rotate()}>
+        <button type="button" className="button button-secondary" aria-describedby={headingId} aria-disabled={pinging || undefined} onClick={() => setRotating(true)}>
           {t('lab.webhooks.rotate')}
         </button>
         <button type="button" className="button button-secondary" aria-describedby={headingId} onClick={() => deliveries.reload()}>
@@ -229,6 +235,15 @@ function WebhookEntry({ webhook, onRotated, onTurnedOn, onDeleted }: { webhook: 
       <p role="status" className="muted" data-testid="lab-webhook-pinged">
         {pinged ? t('lab.webhooks.pinged') : ''}
       </p>
+      {rotating && (
+        <InlineQuestion question={t('lab.webhooks.rotateQuestion', { url: webhook.url })} className="notice lab-confirm" testId="lab-webhook-rotate-question" onCancel={() => setRotating(false)}>
+          {(questionId) => (
+            <form noValidate aria-labelledby={questionId} onSubmit={(event: FormEvent<HTMLFormElement>) => void rotate(event)}>
+              <SubmitOrCancel submit={t('lab.webhooks.confirmRotate')} cancel={t('lab.webhooks.keepSecret')} busy={pinging} onCancel={() => setRotating(false)} />
+            </form>
+          )}
+        </InlineQuestion>
+      )}
       {deleting && (
         <InlineQuestion question={t('lab.webhooks.deleteQuestion', { url: webhook.url })} className="notice lab-confirm" testId="lab-webhook-delete-question" onCancel={() => setDeleting(false)}>
           {(questionId) => (
