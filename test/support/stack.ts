@@ -60,6 +60,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // signs in with hashes of the default cost).
     PASSWORD_SCRYPT_N: '1024',
     SMTP_URL: inbox.url,
+    // Tests' webhook receivers listen on 127.0.0.1.
+    WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: 'true',
     ...options.env,
   };
   const config = loadConfig(env);

@@ -31,7 +31,7 @@ async function liveSubject() {
 /** A display name no other test gives, so that an @mention of it names one account. */
 const uniqueName = (name: string) => `${name}${randomUUID().slice(0, 6)}`;
 /** The page's notifications of comments: a test of comments has no other. */
-const ofComments = (page: NotificationPage): CommentNotification[] => page.notifications.filter((each) => each.kind !== 'workflow-complete');
+const ofComments = (page: NotificationPage): CommentNotification[] => page.notifications.filter((each): each is CommentNotification => 'comment' in each);
 const kindsOf = (page: NotificationPage) => ofComments(page).map((each) => [each.kind, each.comment.id]);
 
 describe('replies to comments', () => {

@@ -380,6 +380,7 @@ describe('the API answers as its OpenAPI document says', () => {
         ['POST /projects/{id}/workflows header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /subject-sets/{id}/subjects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /subjects/{id}/comments header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /webhooks/{id}/secret header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /workflows/{id}/copies header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
       ].sort(),
     );

@@ -7,7 +7,8 @@ import { checkScreen, signedInPage, tabTo, useStackAndBrowser, waitForFocus, wai
 /**
  * The lab's "Webhooks" section in a real browser: a researcher adds a webhook by keyboard (its events as checkboxes),
  * sees its signing secret once (focused, with a copy button), sends a test event that the receiver gets signed with it,
- * sees the delivery listed, and deletes the webhook after a question.
+ * sees the delivery listed, makes a new secret (shown once), turns the webhook back on once it was turned off, and
+ * deletes it after a question.
  */
 
 jest.setTimeout(90_000);
@@ -70,10 +71,42 @@ describe('classifier in a browser: project webhooks in the lab', () => {
     await waitToSee(row.getByText('Delivered'));
     expect(await row.locator('td').allTextContents()).toEqual([expect.any(String), 'ping', 'Delivered', '200', '1', '']);
 
-    // A reload shows the secret no more.
-    await page.reload();
+    // A new secret, asked first (the old one signs a day more, a second rotation drops it), then shown once the same
+    // way; deliveries are then signed with it (and the old one, for a day).
+    await section.getByRole('button', { name: 'New secret' }).click();
+    const question = page.getByTestId('lab-webhook-rotate-question');
+    await waitToSee(question.getByText(/still signs deliveries for 24 hours beside the new one.*a second new secret within them drops the old one/));
+    await question.getByRole('button', { name: 'Keep the secret' }).click();
+    await question.waitFor({ state: 'detached' });
+    expect((await suite.stack.db.query('SELECT secret FROM webhooks WHERE id = $1', [webhook!.id])).rows[0].secret).toBe(secret);
+    await section.getByRole('button', { name: 'New secret' }).click();
+    await question.getByRole('button', { name: 'Make a new secret' }).click();
+    await waitToSee(section.getByText(/is new\. For 24 hours/));
+    const rotated = await page.locator('#lab-webhook-secret').inputValue();
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(secret);
+
+    // Turned off (as after too many failures): when and why, and a button that turns it back on, by keyboard.
+    await suite.stack.db.query("UPDATE webhooks SET disabled_at = now(), disabled_reason = 'failures', disabled_error = 'answered 500' WHERE id = $1", [webhook!.id]);
+    await suite.stack.db.query("INSERT INTO comment_notifications (user_id, kind, webhook_id) VALUES ($1, 'webhook-disabled', $2)", [researcher.user.id, webhook!.id]);
+    // Its notification says which and why, and opens the lab's project page (which shows the secret no more).
+    await page.goto(`${suite.stack.baseUrl}/notifications`);
+    const notification = page.getByTestId('notification');
+    await waitToSee(notification.getByText(`A webhook of ${project.title} was turned off`), { timeout: 10_000 });
+    await waitToSee(notification.getByText(receiver.url('/lab')));
+    await waitToSee(notification.getByText(/Why: too many deliveries in a row were given up on \(the last: answered 500\)\./));
+    await notification.getByRole('link').click();
+    await page.waitForURL(`**/lab/projects/${project.slug}`);
     await waitToSee(section.getByText('Receives: A subject retires; A workflow completes.'), { timeout: 10_000 });
     expect(await page.getByTestId('lab-webhook-secret').count()).toBe(0);
+    await waitToSee(section.getByTestId('lab-webhook-disabled').getByText(/too many deliveries in a row were given up on \(the last: answered 500\)\. Nothing is sent to it\./));
+    expect(await section.getByRole('button', { name: 'Send a test event' }).count()).toBe(0);
+    await tabTo(page, `.lab-actions button[aria-describedby="${headingId}"]:first-child`, 200);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Turn back on');
+    await page.keyboard.press('Enter');
+    await waitToSee(section.getByText(`${receiver.url('/lab')} is back on: events are sent to it again.`));
+    await section.getByTestId('lab-webhook-disabled').waitFor({ state: 'detached', timeout: 10_000 });
+    expect((await client.webhooks(project.id)).webhooks[0]).toMatchObject({ disabledAt: null, disabledReason: null, disabledError: null });
 
     // By keyboard: the delete, asked first; what it did then takes focus.
     await tabTo(page, `.lab-actions button[aria-describedby="${headingId}"]:last-child`, 200);

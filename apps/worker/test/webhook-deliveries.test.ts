@@ -1,16 +1,20 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { WEBHOOK_DELIVERIES_KEPT_DAYS } from '@chorus/db';
+import { WEBHOOK_DELIVERIES_KEPT_DAYS, WEBHOOK_FAILURES_BEFORE_DISABLED } from '@chorus/db';
+import { createHmac } from 'node:crypto';
 import { webhookDeliveryJob } from '@chorus/jobs';
+import { isPublicAddress } from '@chorus/runtime';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import { Client } from 'pg';
+import { newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { until } from '../../../test/support/waiting';
 import { type WebhookReceiver, signedWith, startWebhookReceiver } from '../../../test/support/webhook-receiver';
 import { voteWorkflow, yesNoWorkflow } from '../../../test/support/workflows';
 import { WebhookDeliveries } from '../src/webhooks/webhook-deliveries.service';
 import type { WorkerConfig } from '../src/config/config';
-import { WebhookSender, isPublicAddress } from '../src/webhooks/webhook-sender';
+import { WebhookSender } from '../src/webhooks/webhook-sender';
 
 /**
  * The worker POSTs each webhook delivery kept with a retirement (or a test event) to its address, signed with the
@@ -207,6 +211,148 @@ it(`forgets, by its reconciler, the deliveries delivered or given up on more tha
   expect((await deliveriesOf(hook.id)).map((delivery) => delivery.id)).toEqual([recent]);
 });
 
+const hmac = (secret: string, body: string) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+it('signs with the new secret and the old one for a day after a rotation, then with the new one only, the old one forgotten', async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const made = await stack.client.createWebhook(projectId, { url: receiver.url('/rotated'), events: ['subject.retired'] });
+  const { secret } = await stack.client.rotateWebhookSecret(made.id);
+  await stack.client.pingWebhook(made.id);
+  await until(async () => at('/rotated').length > 0, 'the test event, signed twice');
+  const [both] = at('/rotated');
+  expect(both!.headers['chorus-signature']).toBe(`${hmac(secret, both!.body)},${hmac(made.secret, both!.body)}`);
+
+  await stack.db.query("UPDATE webhooks SET previous_secret_until = now() - interval '1 second' WHERE id = $1", [made.id]);
+  await stack.client.pingWebhook(made.id);
+  await until(async () => at('/rotated').length > 1, 'the test event, signed once');
+  expect(signedWith(at('/rotated')[1]!, secret)).toBe(true);
+  // The old secret, signing no more, is not kept either: the reconciler forgets it.
+  await until(async () => (await stack.db.query('SELECT 1 FROM webhooks WHERE id = $1 AND previous_secret IS NULL AND previous_secret_until IS NULL', [made.id])).rowCount === 1, 'the old secret forgotten');
+});
+
+it(`turns a webhook off after ${WEBHOOK_FAILURES_BEFORE_DISABLED} deliveries given up on in a row, telling its project's owner, and sends it nothing more; a delivery delivered starts the count again`, async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'a' }, { externalId: 'b' }], 1);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/failing'), events: ['subject.retired'] });
+  const failures = async () => (await stack.db.query('SELECT failures FROM webhooks WHERE id = $1', [hook.id])).rows[0].failures;
+  await stack.db.query('UPDATE webhooks SET failures = 5 WHERE id = $1', [hook.id]);
+  await stack.client.pingWebhook(hook.id);
+  await until(() => settled(hook.id), 'the delivery delivered');
+  expect(await failures()).toBe(0);
+
+  await stack.db.query('UPDATE webhooks SET failures = $2 WHERE id = $1', [hook.id, WEBHOOK_FAILURES_BEFORE_DISABLED - 2]);
+  receiver.answers.push(410);
+  await stack.client.pingWebhook(hook.id);
+  await until(() => settled(hook.id), 'the first delivery given up on');
+  expect([await failures(), (await stack.client.webhooks(projectId)).webhooks[0]!.disabledAt]).toEqual([WEBHOOK_FAILURES_BEFORE_DISABLED - 1, null]);
+  receiver.answers.push(404);
+  await stack.client.pingWebhook(hook.id);
+  await until(async () => (await stack.client.webhooks(projectId)).webhooks[0]!.disabledAt !== null, 'the webhook turned off');
+  expect((await stack.client.webhooks(projectId)).webhooks[0]).toMatchObject({ disabledReason: 'failures', disabledError: 'answered 404' });
+  const { notifications } = await stack.client.notifications();
+  expect(notifications.filter((each) => each.kind === 'webhook-disabled')).toMatchObject([
+    { kind: 'webhook-disabled', readAt: null, webhook: { id: hook.id, url: receiver.url('/failing'), projectId, reason: 'failures', error: 'answered 404' } },
+  ]);
+
+  // Off: a retirement keeps no delivery for it, and one kept before it was turned off is given up on unsent.
+  const { rows } = await stack.db.query(`INSERT INTO webhook_deliveries (webhook_id, event, data) VALUES ($1, 'ping', '{}') RETURNING id`, [hook.id]);
+  await worker.get(WebhookDeliveries).enqueue([rows[0].id]);
+  await classify(workflowId, idOf.a!);
+  await until(async () => (await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE subject_id = $1 AND retired_at IS NOT NULL', [idOf.a])).rowCount === 1, 'the retirement');
+  await until(() => settled(hook.id), 'the delivery kept before, given up on');
+  const deliveries = await deliveriesOf(hook.id);
+  expect(deliveries.map((delivery) => delivery.event)).toEqual(['ping', 'ping', 'ping', 'ping']);
+  expect(deliveries[0]).toMatchObject({ id: rows[0].id, state: 'failed', attempts: 0, error: 'not sent: the webhook is turned off' });
+  expect(at('/failing')).toHaveLength(3);
+  expect(await failures()).toBe(WEBHOOK_FAILURES_BEFORE_DISABLED);
+
+  // Back on: sent again, its count started again.
+  await stack.client.updateWebhook(hook.id, { active: true });
+  await classify(workflowId, idOf.b!);
+  await until(async () => at('/failing').length > 3, 'the retirement once back on');
+  expect(JSON.parse(at('/failing')[3]!.body).data).toMatchObject({ subjectId: idOf.b });
+});
+
+it(`turns a webhook off once, telling each owner once, when two deliveries fail at once as the ${WEBHOOK_FAILURES_BEFORE_DISABLED}th in a row`, async () => {
+  const { projectId } = await yesNoWorkflow(stack, [{ externalId: 'x' }]);
+  const collaborator = await newMember(stack, projectId, 'collaborator', 'Collaborator');
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/both-failing'), events: ['subject.retired'] });
+  await stack.db.query('UPDATE webhooks SET failures = $2 WHERE id = $1', [hook.id, WEBHOOK_FAILURES_BEFORE_DISABLED - 1]);
+  const { rows } = await stack.db.query(`INSERT INTO webhook_deliveries (webhook_id, event, data) VALUES ($1, 'ping', '{}'), ($1, 'ping', '{}') RETURNING id`, [hook.id]);
+  receiver.answers.push(410, 410);
+  // Both attempts wait on the webhook's row, held here, then count their failure as soon as it is let go.
+  const holder = new Client({ connectionString: stack.config.databaseUrl });
+  await holder.connect();
+  try {
+    await holder.query('BEGIN');
+    await holder.query('SELECT 1 FROM webhooks WHERE id = $1 FOR NO KEY UPDATE', [hook.id]);
+    const attempts = rows.map(({ id }: { id: string }) => worker.get(WebhookDeliveries).attempt(id));
+    await until(
+      async () => (await stack.db.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%webhooks%'")).rowCount === 2,
+      'both attempts waiting on the webhook',
+    );
+    await holder.query('COMMIT');
+    await Promise.all(attempts);
+  } finally {
+    await holder.end();
+  }
+  await until(() => settled(hook.id), 'both deliveries given up on');
+  const told = await stack.db.query("SELECT user_id, count(*)::int AS times FROM comment_notifications WHERE webhook_id = $1 AND kind = 'webhook-disabled' GROUP BY user_id", [hook.id]);
+  expect(told.rows.map((row: { times: number }) => row.times)).toEqual([1, 1]);
+  expect(told.rows.map((row: { user_id: string }) => row.user_id)).toContain(collaborator.id);
+  const [webhook] = (await stack.db.query('SELECT failures, disabled_at FROM webhooks WHERE id = $1', [hook.id])).rows;
+  expect(webhook).toMatchObject({ failures: WEBHOOK_FAILURES_BEFORE_DISABLED + 1, disabled_at: expect.any(Date) });
+});
+
+it('tells a take-down carried to the project\'s other workflows as a retirement in each, not again where it was retired already', async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'down' }, { externalId: 'kept' }, { externalId: 'retired-there' }]);
+  const [subjectSetId] = (await stack.client.getWorkflow(workflowId)).subjectSetIds;
+  const { id: otherId } = await stack.client.createWorkflow(projectId, {
+    name: 'Other',
+    firstTask: 'T0',
+    tasks: { T0: { type: 'single', question: 'Q', answers: [{ value: 'yes', label: 'Yes' }, { value: 'no', label: 'No' }] } },
+    retirement: { rule: 'count', count: 5 },
+    subjectSetIds: [subjectSetId!],
+  });
+  await stack.client.activateWorkflow(otherId);
+  const hook = await stack.client.createWebhook(projectId, { url: receiver.url('/taken-down'), events: ['subject.retired'] });
+  await stack.client.retireSubjects(otherId, { subjectIds: [idOf['retired-there']!], reason: 'Blank page' });
+  await stack.client.retireSubjects(workflowId, { subjectIds: [idOf.down!, idOf['retired-there']!], reason: 'Personal data', takeDown: true });
+  // Kept with the changes, in their transactions: one a subject and workflow.
+  expect(await deliveriesOf(hook.id)).toHaveLength(4);
+  await until(async () => at('/taken-down').length >= 4, 'the retirement by hand and the take-down, told');
+  const told = at('/taken-down').map((event) => JSON.parse(event.body).data);
+  expect(told.map((data) => `${data.workflowId === workflowId ? 'here' : 'there'} ${data.subjectId === idOf.down ? 'down' : 'retired-there'}`).sort()).toEqual([
+    'here down',
+    'here retired-there',
+    'there down',
+    'there retired-there',
+  ]);
+  for (const data of told) expect(data).toMatchObject({ reason: 'manual' });
+});
+
+it('tells a classified subject retired when its set is unlinked from the workflow, and unretired when it is linked again', async () => {
+  const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'leaving' }]);
+  const workflow = await stack.client.getWorkflow(workflowId);
+  const [leavingSet] = workflow.subjectSetIds;
+  const other = await stack.client.createSubjectSet(projectId, { name: 'Other' });
+  await stack.client.addSubjects(other.id, [{ externalId: 'staying', locations: [{ type: 'text', text: 'staying' }] }]);
+  const relink = (subjectSetIds: string[]) => stack.client.updateWorkflow(workflowId, { ...workflow.definition, subjectSetIds });
+  await relink([leavingSet!, other.id]);
+  await classify(workflowId, idOf.leaving!);
+  await until(async () => (await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE subject_id = $1 AND aggregated_count = 1', [idOf.leaving])).rowCount === 1, 'the answer aggregated');
+  await stack.client.createWebhook(projectId, { url: receiver.url('/unlinked'), events: ['subject.retired', 'subject.unretired'] });
+
+  await relink([other.id]);
+  await until(async () => at('/unlinked').length > 0, 'the retirement by the unlink');
+  await relink([leavingSet!, other.id]);
+  await until(async () => at('/unlinked').length > 1, 'the unretirement by the link');
+  const told = at('/unlinked').map((event) => [event.headers['chorus-event'], JSON.parse(event.body).data]);
+  expect(told).toMatchObject([
+    ['subject.retired', { workflowId, subjectId: idOf.leaving, reason: 'unlinked' }],
+    ['subject.unretired', { workflowId, subjectId: idOf.leaving }],
+  ]);
+});
+
 describe('without WEBHOOKS_ALLOW_PRIVATE_ADDRESSES', () => {
   it('gives a delivery to a private address up on at its first attempt', async () => {
     await stack.stopWorker();
@@ -240,5 +386,48 @@ describe('without WEBHOOKS_ALLOW_PRIVATE_ADDRESSES', () => {
       expect([address, isPublicAddress(address)]).toEqual([address, false]);
     }
     for (const address of ['93.184.216.34', '8.8.8.8', '2606:4700::1111', '::ffff:8.8.8.8']) expect([address, isPublicAddress(address)]).toEqual([address, true]);
+  });
+});
+
+describe('with the reconciler held off', () => {
+  it('POSTs a retirement a re-aggregation makes, enqueued by the re-aggregation itself', async () => {
+    await stack.stopWorker();
+    worker = await stack.startWorker({ reconcileEveryMs: 60 * 60_000 });
+    try {
+      const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'again' }], 2);
+      await stack.client.createWebhook(projectId, { url: receiver.url('/reaggregated'), events: ['subject.retired'] });
+      await classify(workflowId, idOf.again!);
+      await until(async () => (await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE subject_id = $1 AND aggregated_count = 1', [idOf.again])).rowCount === 1, 'the answer aggregated');
+      const workflow = await stack.client.getWorkflow(workflowId);
+      await stack.client.updateWorkflow(workflowId, { ...workflow.definition, retirement: { rule: 'count', count: 1 }, subjectSetIds: workflow.subjectSetIds });
+      await until(async () => at('/reaggregated').length > 0, 'the retirement by the re-aggregation');
+      expect(JSON.parse(at('/reaggregated')[0]!.body).data).toMatchObject({ workflowId, subjectId: idOf.again, reason: 'count' });
+    } finally {
+      await stack.stopWorker();
+      worker = await stack.startWorker({ reconcileEveryMs: 500, reconcileGraceMs: 0 });
+    }
+  });
+
+  it('POSTs the retirement of a subject taken out of a linked set, and its unretirement when it is added back, enqueued by the API', async () => {
+    await stack.stopWorker();
+    worker = await stack.startWorker({ reconcileEveryMs: 60 * 60_000 });
+    try {
+      const { projectId, workflowId, idOf } = await yesNoWorkflow(stack, [{ externalId: 'out-and-back' }, { externalId: 'staying' }]);
+      const [subjectSetId] = (await stack.client.getWorkflow(workflowId)).subjectSetIds;
+      await classify(workflowId, idOf['out-and-back']!);
+      await until(async () => (await stack.db.query('SELECT 1 FROM subject_workflow_status WHERE subject_id = $1 AND aggregated_count = 1', [idOf['out-and-back']])).rowCount === 1, 'the answer aggregated');
+      await stack.client.createWebhook(projectId, { url: receiver.url('/out-and-back'), events: ['subject.retired', 'subject.unretired'] });
+      await stack.client.removeSubject(subjectSetId!, idOf['out-and-back']!);
+      await until(async () => at('/out-and-back').length > 0, 'the retirement by the removal');
+      await stack.client.addSubjects(subjectSetId!, [{ externalId: 'out-and-back', locations: [{ type: 'text', text: 'out-and-back' }] }]);
+      await until(async () => at('/out-and-back').length > 1, 'the unretirement by the addition');
+      expect(at('/out-and-back').map((event) => [event.headers['chorus-event'], JSON.parse(event.body).data])).toMatchObject([
+        ['subject.retired', { workflowId, subjectId: idOf['out-and-back'], reason: 'unlinked' }],
+        ['subject.unretired', { workflowId, subjectId: idOf['out-and-back'] }],
+      ]);
+    } finally {
+      await stack.stopWorker();
+      worker = await stack.startWorker({ reconcileEveryMs: 500, reconcileGraceMs: 0 });
+    }
   });
 });

@@ -216,13 +216,17 @@ export class ChorusClient {
   createWebhook(projectId: string, input: { url: string; events: WebhookEventName[] }) {
     return this.call<NewWebhook>('POST', `/projects/${projectId}/webhooks`, input);
   }
-  /** Changes a webhook's address or events (its secret stays). */
-  updateWebhook(id: string, input: { url?: string; events?: WebhookEventName[] }) {
+  /** Changes a webhook's address or events (its secret stays), or turns it off or back on (`active`). */
+  updateWebhook(id: string, input: { url?: string; events?: WebhookEventName[]; active?: boolean }) {
     return this.call<WebhookView>('PATCH', `/webhooks/${id}`, input);
   }
   /** Deletes a webhook, and its deliveries not yet made. */
   async deleteWebhook(id: string): Promise<void> {
     await this.call<undefined>('DELETE', `/webhooks/${id}`);
+  }
+  /** A new secret for the webhook, in this answer only; the old one signs too for a day. */
+  rotateWebhookSecret(id: string) {
+    return this.call<NewWebhook>('POST', `/webhooks/${id}/secret`);
   }
   /** Sends the webhook a test event (`ping`): its delivery. */
   pingWebhook(id: string) {

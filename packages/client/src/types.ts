@@ -16,6 +16,7 @@ import type {
   notificationSchema,
   commentNotificationSchema,
   workflowCompleteNotificationSchema,
+  webhookDisabledNotificationSchema,
   notificationPageSchema,
   subjectCommentPageSchema,
   projectCommentSchema,
@@ -316,6 +317,7 @@ export type DiscussionFollow = z.infer<typeof discussionFollowSchema>;
 export type Notification = z.infer<typeof notificationSchema>;
 export type CommentNotification = z.infer<typeof commentNotificationSchema>;
 export type WorkflowCompleteNotification = z.infer<typeof workflowCompleteNotificationSchema>;
+export type WebhookDisabledNotification = z.infer<typeof webhookDisabledNotificationSchema>;
 export type NotificationPage = z.infer<typeof notificationPageSchema>;
 export type CommentReportReason = (typeof COMMENT_REPORT_REASONS)[number];
 export type CommentReport = z.infer<typeof commentReportSchema>;
@@ -373,6 +375,7 @@ export type NewsSubscription = z.infer<typeof newsSubscriptionSchema>;
 export type NewsSubscribers = z.infer<typeof newsSubscribersSchema>;
 export type MailsStopped = z.infer<typeof mailsStoppedSchema>;
 export type WebhookView = z.infer<typeof webhookViewSchema>;
+export type WebhookDisabledReason = NonNullable<WebhookView['disabledReason']>;
 export type WebhookList = z.infer<typeof webhookListSchema>;
 export type NewWebhook = z.infer<typeof newWebhookSchema>;
 export type WebhookDelivery = z.infer<typeof webhookDeliverySchema>;

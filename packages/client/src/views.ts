@@ -1543,8 +1543,8 @@ export const commentBanPageSchema = z.strictObject({ commentBans: z.array(commen
  * (`@team`), of which they are, or it is new in a discussion they follow; one reason a comment, the first of these.
  */
 export const COMMENT_NOTIFICATION_KINDS = ['reply', 'mention', 'team-mention', 'discussion'] as const;
-/** Why a volunteer is told of something: of a comment (`COMMENT_NOTIFICATION_KINDS`), or that a workflow is complete. */
-export const NOTIFICATION_KINDS = [...COMMENT_NOTIFICATION_KINDS, 'workflow-complete'] as const;
+/** Why a volunteer is told of something: of a comment (`COMMENT_NOTIFICATION_KINDS`), that a workflow is complete, or that a webhook was turned off. */
+export const NOTIFICATION_KINDS = [...COMMENT_NOTIFICATION_KINDS, 'workflow-complete', 'webhook-disabled'] as const;
 const notificationFields = {
   id,
   createdAt: time,
@@ -1578,8 +1578,26 @@ export const workflowCompleteNotificationSchema = z.strictObject({
     resultsPublic: z.boolean().meta({ description: 'The project publishes its results (GET /projects/:id/published-results), for a link to them' }),
   }),
 });
-/** A volunteer's notification: of a comment, or of a workflow's completion (by `kind`). */
-export const notificationSchema = z.discriminatedUnion('kind', [commentNotificationSchema, workflowCompleteNotificationSchema]);
+/** Why a webhook was turned off: after too many deliveries given up on in a row (`failures`), or by hand (`by-hand`). */
+export const WEBHOOK_DISABLED_REASONS = ['failures', 'by-hand'] as const;
+const disabledReason = z.enum(WEBHOOK_DISABLED_REASONS).nullable();
+const disabledError = z.string().nullable().meta({ description: 'For `failures`: the error of the last delivery given up on (as its deliveries list it); else null' });
+/** A project's owner told that one of its webhooks was turned off, its deliveries having failed too often in a row. */
+export const webhookDisabledNotificationSchema = z.strictObject({
+  ...notificationFields,
+  kind: z.literal('webhook-disabled').meta({ description: 'webhook-disabled: a webhook of a project they own was turned off after too many deliveries given up on in a row' }),
+  webhook: z.strictObject({
+    id,
+    url: z.string(),
+    projectId: id,
+    projectSlug: z.string().meta({ description: 'For its link: the project’s lab page, `/lab/projects/<slug>`' }),
+    projectTitle: z.string(),
+    reason: disabledReason.meta({ description: 'Why it is off (its `disabledReason`); null once it is back on' }),
+    error: disabledError,
+  }),
+});
+/** A volunteer's notification: of a comment, of a workflow's completion, or of a webhook turned off (by `kind`). */
+export const notificationSchema = z.discriminatedUnion('kind', [commentNotificationSchema, workflowCompleteNotificationSchema, webhookDisabledNotificationSchema]);
 /** A volunteer's notifications, newest first, with how many are unread; `next`, when there are more, goes in `after`. */
 export const notificationPageSchema = z.strictObject({
   notifications: z.array(notificationSchema),
@@ -1676,9 +1694,12 @@ export const webhookViewSchema = z.strictObject({
   url: z.string().meta({ description: 'Where Chorus POSTs the events: http or https' }),
   events: z.array(z.enum(WEBHOOK_EVENTS)).meta({ description: 'The events it receives' }),
   createdAt: time,
+  disabledAt: time.nullable().meta({ description: 'When it was turned off (nothing is sent to it until it is turned back on: PATCH `{ active: true }`); null while on' }),
+  disabledReason: disabledReason.meta({ description: 'Why it was turned off: `failures`, after too many deliveries given up on in a row; `by-hand`; null while on' }),
+  disabledError,
 });
 export const webhookListSchema = z.strictObject({ webhooks: z.array(webhookViewSchema) });
-/** A webhook just made, with the secret of its signatures (`Chorus-Signature`): shown this once. */
+/** A webhook just made, or its secret just rotated, with the secret of its signatures (`Chorus-Signature`): shown this once. */
 export const newWebhookSchema = webhookViewSchema.extend({ secret: z.string().meta({ description: 'The key of the HMAC-SHA256 in `Chorus-Signature`; shown this once' }) });
 /** One event sent (or being sent) to a webhook, with its last attempt. */
 export const webhookDeliverySchema = z.strictObject({

@@ -75,7 +75,7 @@ export async function holdRoutingOf(manager: EntityManager, subjectId: string): 
 async function routeInto(manager: EntityManager, workflowId: string, { subjectSetId, decidedBy }: EffectMet, subjectId: string): Promise<boolean> {
   const removed: unknown[] = await manager.query('SELECT 1 FROM subject_set_removals WHERE subject_set_id = $1 AND subject_id = $2', [subjectSetId, subjectId]);
   if (removed.length) return false;
-  const added = await addToSubjectSet(manager, subjectSetId, [subjectId], 'effect');
+  const { added } = await addToSubjectSet(manager, subjectSetId, [subjectId], 'effect');
   // A membership made changes the rows of the workflows the set feeds (routed_from_workflow_ids), the subject new to
   // the set or not (another workflow's effect put it there).
   await manager.query(

@@ -46,4 +46,4 @@ export {
   skillsReaggregationStarting,
   type ReaggregationRunRecorded,
 } from './reaggregations';
-export { WEBHOOK_DELIVERIES_KEPT_DAYS, pruneWebhookDeliveries, recordSubjectEvents, recordWorkflowCompleted, waitingWebhookDeliveries } from './webhooks';
+export { WEBHOOK_DELIVERIES_KEPT_DAYS, WEBHOOK_FAILURES_BEFORE_DISABLED, WEBHOOK_OLD_SECRET_HOURS, countDeliveryEnd, forgetReplacedSecrets, pruneWebhookDeliveries, recordSubjectEvents, recordSubjectEventsIn, recordWorkflowCompleted, waitingWebhookDeliveries } from './webhooks';

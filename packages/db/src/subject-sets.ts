@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { recordCommentDeletions } from './comment-deletions';
 import { TAKE_DOWN_LOCK, isTakenDownSql, takeDownCarriedSql } from './take-downs';
+import { recordSubjectEventsIn } from './webhooks';
 
 /**
  * The retirement reason of a subject that left every set linked to a workflow after it was classified there: its row
@@ -100,10 +101,11 @@ export async function joinWorkflows(manager: EntityManager, joining: string, par
  * Brings back the subjects that left a workflow when their sets were unlinked, for the (workflow, subject) pairs that
  * `pairs` selects (parameters `parameters`): those retired then return to the queue, those retired before keep their
  * retirement. Each is owed an aggregation, since the workflow's rule may have changed meanwhile. Only the rows that
- * left are touched (and locked): an upsert with a conditional DO UPDATE would lock every row it met.
+ * left are touched (and locked): an upsert with a conditional DO UPDATE would lock every row it met. Those back in the
+ * queue that had been classified there (told retired when they left) are told unretired: the ids of those deliveries.
  */
-async function rejoinUnlinked(manager: EntityManager, pairs: string, parameters: unknown[]): Promise<void> {
-  await manager.query(
+async function rejoinUnlinked(manager: EntityManager, pairs: string, parameters: unknown[]): Promise<string[]> {
+  const returned: { workflow_id: string; subject_id: string }[] = await manager.query(
     `WITH rejoined AS (
        UPDATE subject_workflow_status st SET
          retired_at = CASE WHEN st.retirement_reason = '${UNLINKED}' THEN NULL ELSE st.retired_at END,
@@ -114,26 +116,29 @@ async function rejoinUnlinked(manager: EntityManager, pairs: string, parameters:
          updated_at = now()
        FROM (${pairs}) p(workflow_id, subject_id)
        WHERE st.workflow_id = p.workflow_id AND st.subject_id = p.subject_id AND ${isUnlinked('st')}
-       RETURNING st.workflow_id, st.subject_id)
-     INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT workflow_id, subject_id FROM rejoined ON CONFLICT DO NOTHING`,
+       RETURNING st.workflow_id, st.subject_id, st.retired_at IS NULL AND st.classification_count > 0 AS returned),
+     owed AS (INSERT INTO aggregation_outbox (workflow_id, subject_id) SELECT workflow_id, subject_id FROM rejoined ON CONFLICT DO NOTHING)
+     SELECT workflow_id, subject_id FROM rejoined WHERE returned`,
     parameters,
   );
+  return recordSubjectEventsIn(manager, 'subject.unretired', returned);
 }
 
-/** After linking sets to a workflow: their subjects that had left it when unlinked come back. */
-export function rejoinLinkedSets(manager: EntityManager, workflowId: string, subjectSetIds: string[]): Promise<void> {
+/** After linking sets to a workflow: their subjects that had left it when unlinked come back; the deliveries kept of it (`rejoinUnlinked`), to enqueue. */
+export function rejoinLinkedSets(manager: EntityManager, workflowId: string, subjectSetIds: string[]): Promise<string[]> {
   return rejoinUnlinked(manager, 'SELECT $1::uuid, m.subject_id FROM subject_set_members m WHERE m.subject_set_id = ANY($2::uuid[])', [workflowId, subjectSetIds]);
 }
 
 /**
  * Adds subjects to a subject set, and to every workflow the set feeds; the ids of those that were not in the set
- * before. Those new to the set go where `placeInSet` says. Used by uploads and by workflow effects (`routeSubject`: a
+ * before (`added`), and the deliveries kept of those back in a workflow's queue (`rejoinUnlinked`), to enqueue once it
+ * commits. Those new to the set go where `placeInSet` says. Used by uploads and by workflow effects (`routeSubject`: a
  * subject's consensus moves it into a set that another workflow serves). An upload makes the membership of each subject
  * it sends the researcher's, even one an effect had made: routing never takes it out of the set. An effect never adds a
  * subject a researcher took out of the set (`routeSubject`); an upload does, and routing may again.
  */
-export async function addToSubjectSet(manager: EntityManager, subjectSetId: string, subjectIds: string[], by: 'upload' | 'effect'): Promise<string[]> {
-  if (!subjectIds.length) return [];
+export async function addToSubjectSet(manager: EntityManager, subjectSetId: string, subjectIds: string[], by: 'upload' | 'effect'): Promise<{ added: string[]; deliveries: string[] }> {
+  if (!subjectIds.length) return { added: [], deliveries: [] };
   // One addition to a set at a time: each reads the positions the one before left.
   await manager.query("SELECT pg_advisory_xact_lock(hashtext('subject-set-order'), hashtext($1))", [subjectSetId]);
   const places = await placeInSet(manager, subjectSetId, subjectIds);
@@ -154,9 +159,9 @@ export async function addToSubjectSet(manager: EntityManager, subjectSetId: stri
      WHERE l.subject_set_id = $1 AND s.id = ANY($2::uuid[])`,
     [subjectSetId, subjectIds],
   );
-  await rejoinUnlinked(manager, 'SELECT l.workflow_id, t.id FROM workflow_subject_sets l CROSS JOIN unnest($2::uuid[]) AS t(id) WHERE l.subject_set_id = $1', [subjectSetId, subjectIds]);
+  const deliveries = await rejoinUnlinked(manager, 'SELECT l.workflow_id, t.id FROM workflow_subject_sets l CROSS JOIN unnest($2::uuid[]) AS t(id) WHERE l.subject_set_id = $1', [subjectSetId, subjectIds]);
   if (by === 'upload') await madeTheResearchers(manager, subjectSetId, subjectIds);
-  return added.map((row) => row.subject_id);
+  return { added: added.map((row) => row.subject_id), deliveries };
 }
 
 /**
@@ -296,9 +301,10 @@ export async function leaveSet(manager: EntityManager, subjectSetId: string, sub
  * and never classified). The workflows the set feeds stop serving it, unless another set of theirs has it: as if its
  * set were unlinked, for this subject alone (`leaveWorkflow`). A membership an effect made ends with it. The caller
  * holds `lockSetForLeaving`. Used by researchers (`DELETE /subject-sets/:id/subjects/:subjectId`), whose removal
- * (`researcherId`) routing never undoes, and by routing (null).
+ * (`researcherId`) routing never undoes, and by routing (null). With the deliveries kept of its retirements there
+ * (`leaveWorkflow`), to enqueue once it commits.
  */
-export async function removeFromSubjectSet(manager: EntityManager, subjectSetId: string, subjectId: string, researcherId: string | null): Promise<SubjectSetLeft> {
+export async function removeFromSubjectSet(manager: EntityManager, subjectSetId: string, subjectId: string, researcherId: string | null): Promise<SubjectSetLeft & { deliveries: string[] }> {
   // Before `leaveSet`, which may delete the subject and its membership with it: the set's since= download says it left.
   await manager.query(recordSetDepartures('(SELECT m.subject_set_id, m.subject_id FROM subject_set_members m WHERE m.subject_set_id = $1 AND m.subject_id = $2)'), [subjectSetId, subjectId]);
   const left = await leaveSet(manager, subjectSetId, subjectId);
@@ -317,17 +323,19 @@ export async function removeFromSubjectSet(manager: EntityManager, subjectSetId:
     researcherId,
   ]);
   const linked: { workflow_id: string }[] = await manager.query('SELECT workflow_id FROM workflow_subject_sets WHERE subject_set_id = $1 ORDER BY workflow_id', [subjectSetId]);
-  for (const { workflow_id } of linked) await leaveWorkflow(manager, workflow_id, [subjectId]);
-  return left;
+  const deliveries: string[] = [];
+  for (const { workflow_id } of linked) deliveries.push(...(await leaveWorkflow(manager, workflow_id, [subjectId])).deliveries);
+  return { ...left, deliveries };
 }
 
 /**
  * After unlinking sets (or taking subjects out of one): subjects no longer in any linked set leave the workflow.
  * Those already classified there, held or retired keep their row, for their consensus, and leave every queue (retired as
  * `unlinked`, unless retired already) until a set of theirs is linked again. `subjectIds`: only these may have left.
- * Answers how many kept their row.
+ * Answers how many kept their row, and the deliveries kept of those it retired that had been classified there
+ * (`subject.retired`, reason `unlinked`), to enqueue once it commits.
  */
-export async function leaveWorkflow(manager: EntityManager, workflowId: string, subjectIds: string[] | null = null): Promise<number> {
+export async function leaveWorkflow(manager: EntityManager, workflowId: string, subjectIds: string[] | null = null): Promise<{ kept: number; deliveries: string[] }> {
   const left = `st.workflow_id = $1 AND ($2::uuid[] IS NULL OR st.subject_id = ANY($2))
     AND NOT EXISTS (SELECT 1 FROM workflow_subject_sets l JOIN subject_set_members m ON m.subject_set_id = l.subject_set_id
                     WHERE l.workflow_id = $1 AND m.subject_id = st.subject_id)`;
@@ -345,6 +353,11 @@ export async function leaveWorkflow(manager: EntityManager, workflowId: string, 
      ${recordDepartures('gone')}`,
     [workflowId, subjectIds],
   );
-  const [, kept]: [unknown, number] = await manager.query(`UPDATE subject_workflow_status st SET ${UNLINK} WHERE ${left} AND NOT ${isUnlinked('st')}`, [workflowId, subjectIds]);
-  return kept;
+  const [kept]: [{ subject_id: string; retired_now: boolean }[], number] = await manager.query(
+    `UPDATE subject_workflow_status st SET ${UNLINK} WHERE ${left} AND NOT ${isUnlinked('st')}
+     RETURNING st.subject_id, st.retirement_reason = '${UNLINKED}' AND st.classification_count > 0 AS retired_now`,
+    [workflowId, subjectIds],
+  );
+  const told = kept.filter((row) => row.retired_now).map((row) => ({ workflow_id: workflowId, subject_id: row.subject_id }));
+  return { kept: kept.length, deliveries: await recordSubjectEventsIn(manager, 'subject.retired', told) };
 }

@@ -10,6 +10,8 @@ export const serviceEnvFields = {
   DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).default(60),
   DATABASE_CREATE: z.enum(['true', 'false']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // The API refuses such a webhook's address when it is registered, the worker each connection to one (`hostNotPublic`).
+  WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false']).default('false'),
 };
 
 /**

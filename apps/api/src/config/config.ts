@@ -142,6 +142,8 @@ export interface AppConfig {
   invitationsPerAccountPerDay: number;
   /** Comments one account may post in subjects' discussions in an hour (0: no limit). */
   commentsPerAccountPerHour: number;
+  /** Whether a webhook may be registered at a loopback, private, link-local or reserved address (`hostNotPublic`). */
+  webhooksAllowPrivateAddresses: boolean;
   /** When set, `/metrics` answers only a scraper that sends it as a bearer token. */
   metricsToken?: string;
   /**
@@ -188,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     passwordResetsPerAddressPerHour: e.PASSWORD_RESETS_PER_ADDRESS_PER_HOUR,
     invitationsPerAccountPerDay: e.INVITATIONS_PER_ACCOUNT_PER_DAY,
     commentsPerAccountPerHour: e.COMMENTS_PER_ACCOUNT_PER_HOUR,
+    webhooksAllowPrivateAddresses: e.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES === 'true',
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     publicUrlIsDefault: e.PUBLIC_URL === undefined,
     smtpUrl: e.SMTP_URL,

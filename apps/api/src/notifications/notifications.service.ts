@@ -1,4 +1,4 @@
-import { COMMENT_LIMITS, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, mentionsOf } from '@chorus/client';
+import { ADMINISTRATOR_ROLES, COMMENT_LIMITS, MODERATION_ROLES, type Notification, type NotificationPage, TEAM_MENTION, type WebhookDisabledReason, mentionsOf } from '@chorus/client';
 import { type CommentNotificationKind, MAILED_READER_SQL, projectReadableBySql } from '@chorus/db';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -69,13 +69,18 @@ export const NOTIFY = `
  * project `p` they may read now.
  */
 const STILL_SHOWN = `(c.id IS NULL OR c.hidden_at IS NULL) AND ${projectReadableBySql('n.user_id')}`;
-/** What a volunteer ($1) may be shown of their notifications (`STILL_SHOWN`): of comments, or workflows `w`, in projects `p`. */
+/**
+ * What a volunteer ($1) may be shown of their notifications (`STILL_SHOWN`): of comments, workflows `w` or webhooks `h`,
+ * in projects `p`; of a webhook (its address often a secret), only while they administer its project.
+ */
 const SHOWN = `
   FROM comment_notifications n LEFT JOIN subject_comments c ON c.id = n.comment_id LEFT JOIN workflows w ON w.id = n.workflow_id
+  LEFT JOIN webhooks h ON h.id = n.webhook_id
   -- Its project, looked up by key for each notification (OFFSET 0 keeps the lookup apart): joined on either's, the
   -- planner misjudges how many there are, and sorts them all rather than read the newest from their index.
-  CROSS JOIN LATERAL (SELECT id, slug, title, results_public, status, taken_down_at FROM projects WHERE id = coalesce(c.project_id, w.project_id) OFFSET 0) p
-  WHERE n.user_id = $1 AND ${STILL_SHOWN}`;
+  CROSS JOIN LATERAL (SELECT id, slug, title, results_public, status, taken_down_at FROM projects WHERE id = coalesce(c.project_id, w.project_id, h.project_id) OFFSET 0) p
+  WHERE n.user_id = $1 AND ${STILL_SHOWN}
+    AND (n.webhook_id IS NULL OR EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = p.id AND m.user_id = n.user_id AND m.role IN (${ADMINISTRATOR_ROLES.map((role) => `'${role}'`).join(', ')})))`;
 /**
  * Who of those just told of a comment ($1: the accounts $2) is mailed of it: those who asked for it (`discussion_mails`
  * for a reply or a mention, `followed_discussion_mails` for a new comment in a discussion they follow) and have a verified email, while the notification may be shown to them (`STILL_SHOWN`). Their rows held until the
@@ -95,7 +100,8 @@ export const NOTIFICATIONS = `
   SELECT n.id, n.kind, n.created_at, n.read_at, ${cursorTimeSql('n.created_at')} AS cursor_time,
          c.id AS comment_id, c.subject_id, p.id AS project_id, p.slug AS project_slug, c.body,
          (SELECT CASE WHEN a.kind = 'deleted' THEN NULL ELSE a.display_name END FROM users a WHERE a.id = c.user_id) AS author_name,
-         w.id AS workflow_id, w.name AS workflow_name, p.title AS project_title, p.results_public, n.subjects_done, n.team
+         w.id AS workflow_id, w.name AS workflow_name, p.title AS project_title, p.results_public, n.subjects_done, n.team,
+         h.id AS webhook_id, h.url AS webhook_url, h.disabled_reason, h.disabled_error
   ${SHOWN} AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2::timestamptz, $3::uuid))
   ORDER BY n.created_at DESC, n.id DESC LIMIT $4`;
 /** How many of them are unread (`comment_notifications_unread_idx`). */
@@ -113,7 +119,7 @@ interface MailedRow {
   subject_id: string;
 }
 
-/** A notification as `NOTIFICATIONS` reads it: a comment's (its fields set), or a workflow's completion (its). */
+/** A notification as `NOTIFICATIONS` reads it: a comment's (its fields set), a workflow's completion (its), or a webhook turned off (its). */
 type NotificationRow = {
   id: string;
   created_at: Date;
@@ -124,6 +130,7 @@ type NotificationRow = {
 } & (
   | { kind: CommentNotificationKind; comment_id: string; subject_id: string; body: string; author_name: string | null }
   | { kind: 'workflow-complete'; workflow_id: string; workflow_name: string; project_title: string; results_public: boolean; subjects_done: number; team: boolean }
+  | { kind: 'webhook-disabled'; webhook_id: string; webhook_url: string; project_title: string; disabled_reason: WebhookDisabledReason | null; disabled_error: string | null }
 );
 
 const notificationsNeedAnAccount = () =>
@@ -230,6 +237,10 @@ function toNotification(row: NotificationRow): Notification {
   if (row.kind === 'workflow-complete') {
     const workflow = { id: row.workflow_id, name: row.workflow_name, projectId: row.project_id, projectSlug: row.project_slug, projectTitle: row.project_title, subjectsDone: row.subjects_done, team: row.team, resultsPublic: row.results_public };
     return { ...told, kind: row.kind, workflow };
+  }
+  if (row.kind === 'webhook-disabled') {
+    const webhook = { id: row.webhook_id, url: row.webhook_url, projectId: row.project_id, projectSlug: row.project_slug, projectTitle: row.project_title, reason: row.disabled_reason, error: row.disabled_error };
+    return { ...told, kind: row.kind, webhook };
   }
   return {
     ...told,

@@ -113,8 +113,9 @@ const takeDownLiftedSql = (o: string) =>
  */
 export const TAKE_DOWN_ELSEWHERE = `
   UPDATE subject_workflow_status o SET ${takeDownSetSql('o', takeDownCarriedSql('st'))}
-  FROM subject_workflow_status st
+  FROM subject_workflow_status st, subject_workflow_status before
   WHERE st.workflow_id = $1 AND st.subject_id = ANY($2::uuid[]) AND ${isTakenDownSql('st')}
     AND o.subject_id = st.subject_id AND o.workflow_id <> st.workflow_id AND NOT ${isTakenDownSql('o')}
     AND (st.subject_id = ANY($3::uuid[]) OR NOT ${takeDownLiftedSql('o')})
-  RETURNING o.workflow_id`;
+    AND before.workflow_id = o.workflow_id AND before.subject_id = o.subject_id
+  RETURNING o.workflow_id, o.subject_id, before.retired_at IS NULL AS newly`;

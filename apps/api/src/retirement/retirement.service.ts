@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type PrioritiesSet, RESEARCHER_ROLES, type SubjectsRetired, type SubjectsUnretired, notInWorkflow } from '@chorus/client';
 import { classificationsNeededAtMost } from '@chorus/consensus';
-import { OWE_AGGREGATION, TAKE_DOWN_LOCK, byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isTakenDownSql, isUnlinked, recordSubjectEvents } from '@chorus/db';
+import { OWE_AGGREGATION, TAKE_DOWN_LOCK, byExcludedVolunteerOfWorkflowSql, inNaturalOrder, isTakenDownSql, isUnlinked, recordSubjectEvents, recordSubjectEventsIn } from '@chorus/db';
 import { type FieldError, inEachScriptsDigits } from '@chorus/tasks';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
@@ -198,9 +198,11 @@ export class RetirementService {
         );
         // One taken down here already is carried over only where a researcher did not lift it by name since: sent again,
         // a take-down reaches the rows an older one never did, and no lifted one.
-        const elsewhere = takeDown ? returnedRows<{ workflow_id: string }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, chosen.ids, counts!.taken_down_ids])) : [];
+        const elsewhere = takeDown ? returnedRows<{ workflow_id: string; subject_id: string; newly: boolean }>(await manager.query(TAKE_DOWN_ELSEWHERE, [workflowId, chosen.ids, counts!.taken_down_ids])) : [];
         if (takeDown) await classificationsChangedByTakeDown(manager, counts!.newly_down_ids);
         const deliveries = await recordSubjectEvents(manager, 'subject.retired', workflowId, counts!.retired_ids);
+        // Retired in the project's other workflows by the take-down carried there: told there too.
+        deliveries.push(...(await recordSubjectEventsIn(manager, 'subject.retired', elsewhere.filter((row) => row.newly))));
         return { ...counts!, takenDown: counts!.taken_down, elsewhere: [...new Set(elsewhere.map((row) => row.workflow_id))], deliveries };
       }),
     );

@@ -10,6 +10,7 @@ import { unreadableKnownAnswers } from '../classifications/gold-feedback';
 import { ProblemException, conflict, notFound, validationFailed } from '../common/problem';
 import { UNIQUE_VIOLATION, researchersTransaction, retryOnDeadlock } from '../common/sql';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
+import { JobProducer } from '../jobs/job-producer';
 import type { SubjectRow } from '../common/subject-view';
 import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
@@ -83,6 +84,7 @@ export class SubjectSetsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly access: ProjectAccess,
     private readonly idempotentRequests: IdempotentRequests,
+    private readonly jobs: JobProducer,
   ) {}
 
   async create(projectId: string, input: CreateSubjectSetInput, user: AuthUser) {
@@ -153,7 +155,7 @@ export class SubjectSetsService {
    */
   async removeSubject(subjectSetId: string, subjectId: string, user: AuthUser): Promise<SubjectSetDeleted> {
     const set = await this.requireSetOfResearcher(subjectSetId, user);
-    return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
+    const { deliveries, ...left } = await retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       // Routing that would put it back has committed, or reads the removal.
       await holdRoutingOf(manager, subjectId);
       await this.lockSetForLeaving(manager, set);
@@ -161,6 +163,9 @@ export class SubjectSetsService {
       if (!member.length) throw notFound(`Subject ${subjectId} in subject set ${subjectSetId}`, '/params/subjectId');
       return removeFromSubjectSet(manager, subjectSetId, subjectId, user.id);
     }));
+    // Those it retired in the workflows the set feeds, told once it committed.
+    await this.jobs.deliverWebhooks(deliveries);
+    return left;
   }
 
   /** `lockSetForLeaving`: a set deleted meanwhile was not found. */
@@ -256,7 +261,7 @@ export class SubjectSetsService {
     const errors = knownAnswersTheyTake(upload.input, await this.workflowsOfUpload(subjectSetId, set.projectId, upload.input));
     if (errors.length) upload.refuse(errors);
     const key: SubjectKey = upload.contentKeys ? 'content_key' : 'external_id';
-    return retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
+    const { answer, deliveries } = await retryOnDeadlock(() => researchersTransaction(this.db, async (manager) => {
       // Before any subject row: a deletion of the set holds it, then the subjects (so neither waits on the other).
       await this.holdSet(manager, subjectSetId);
       const { input, contentKeys, warnings: formerly } = asStored(upload, await this.storedContentKeys(manager, set.projectId, formerlyReadKeys(upload)));
@@ -302,7 +307,8 @@ export class SubjectSetsService {
       await this.requireSameContent(manager, set.projectId, { ...sent, replacing: false });
       const rows = inOrderSent(returned, newIds, stored.map((row) => row[key]));
       const ids = rows.map((row) => row.id);
-      const addedToSet = (await addToSubjectSet(manager, subjectSetId, ids, 'upload')).length;
+      const { added, deliveries } = await addToSubjectSet(manager, subjectSetId, ids, 'upload');
+      const addedToSet = added.length;
       await prioritise(manager, subjectSetId, ids, input.subjects);
       // The consensus download's `since` finds a subject whose metadata or known answers were corrected.
       if (updated.length) {
@@ -330,8 +336,11 @@ export class SubjectSetsService {
         ...(warnings.length ? { warnings } : {}),
       };
       await this.idempotentRequests.keepAnswerIn(manager, { body: answer });
-      return answer;
+      return { answer, deliveries };
     }));
+    // Those back in the queue of a workflow they had left, told unretired once it committed.
+    await this.jobs.deliverWebhooks(deliveries);
+    return answer;
   }
 
   /** Which of `keys` name a subject of the project. */

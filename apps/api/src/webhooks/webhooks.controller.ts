@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { WEBHOOK_EVENTS, WEBHOOK_LIMITS, newWebhookSchema, webhookDeliveryPageSchema, webhookDeliverySchema, webhookListSchema, webhookViewSchema } from '@chorus/client';
+import { WEBHOOK_OLD_SECRET_HOURS } from '@chorus/db';
 import { type AuthUser, CurrentUser } from '../auth/auth.decorators';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { IdempotentCreate } from '../idempotent-requests/idempotent-requests';
@@ -13,7 +14,7 @@ const ADMINISTRATORS = 'The project’s owner and collaborators only, as for its
 /** A webhook's routes (`webhooks/:id/…`), for its project's administrators, asked first. */
 const WEBHOOK_ADMINISTRATORS = routeAccess(WebhooksService, (webhooks, id, user) => webhooks.requireAdministrator(id, user));
 const EVENTS = `\`events\`: one or more of ${WEBHOOK_EVENTS.map((event) => `\`${event}\``).join(', ')}`;
-const URL = `\`url\`: an http or https address, at most ${WEBHOOK_LIMITS.urlLength} characters, with no user name or password in it (422 at \`/url\` otherwise)`;
+const URL = `\`url\`: an http or https address, at most ${WEBHOOK_LIMITS.urlLength} characters, with no user name or password in it, whose host is neither a loopback, private, link-local or reserved address nor a name resolving only to such (localhost…), unless the server sets WEBHOOKS_ALLOW_PRIVATE_ADDRESSES (422 at \`/url\` otherwise)`;
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -49,7 +50,10 @@ export class WebhooksController {
 
   @Patch('webhooks/:id')
   @AccessFirst(WEBHOOK_ADMINISTRATORS)
-  @ApiOperation({ summary: 'Changes a webhook’s address, its events, or both; its secret stays.', description: `Body: \`{ url?, events? }\`, as when it was made. ${ADMINISTRATORS}` })
+  @ApiOperation({
+    summary: 'Changes a webhook’s address or its events, or turns it off or back on; its secret stays.',
+    description: `Body: \`{ url?, events?, active? }\`, \`url\` and \`events\` as when it was made. ${URL}. \`active\`: true turns it back on (its failures in a row counted from 0 again), false turns it off by hand; while off, no event is kept for it and those waiting are given up on unsent. ${ADMINISTRATORS}`,
+  })
   @ApiZodBody(webhookEditSchema, 'What changes')
   @ApiZodResponse(webhookViewSchema, { description: 'The webhook as it is now' })
   updateWebhook(@Param('id', uuidParam('id')) webhookId: string, @Body(new ZodPipe(webhookEditSchema)) input: WebhookEdit, @CurrentUser() user: AuthUser) {
@@ -66,10 +70,25 @@ export class WebhooksController {
     await this.webhooks.delete(webhookId, user);
   }
 
+  @Post('webhooks/:id/secret')
+  @AccessFirst(WEBHOOK_ADMINISTRATORS)
+  @ApiOperation({
+    summary: `Rotates a webhook’s secret: a new one, which this answer shows once; for ${WEBHOOK_OLD_SECRET_HOURS} hours deliveries carry a signature with each (\`Chorus-Signature: sha256=<new>,sha256=<old>\`), then with the new one only.`,
+    description: `A rotation within those hours replaces the older secret: only the last two sign. ${ADMINISTRATORS}`,
+  })
+  @ApiZodResponse(newWebhookSchema, { status: 201, description: 'Rotated; its new secret is in this answer only' })
+  @IdempotentCreate('secret', 'is refused with 409 `urn:chorus:problem:secret-already-rotated`, naming the webhook (`webhook`), never its secret again, and rotates nothing')
+  @ApiProblemResponse({ status: 409, description: 'secret-already-rotated: a retry under the Idempotency-Key of a rotation made already; request-in-progress: a retry while the first is still being handled' })
+  @ApiProblemResponse()
+  rotateWebhookSecret(@Param('id', uuidParam('id')) webhookId: string, @CurrentUser() user: AuthUser) {
+    return this.webhooks.rotateSecret(webhookId, user);
+  }
+
   @Post('webhooks/:id/ping')
   @AccessFirst(WEBHOOK_ADMINISTRATORS)
   @ApiOperation({ summary: 'Sends the webhook a test event (`ping`), whatever events it receives: its delivery, to follow in its deliveries.', description: ADMINISTRATORS })
   @ApiZodResponse(webhookDeliverySchema, { status: 201, description: 'The test event’s delivery, waiting to be sent' })
+  @ApiProblemResponse({ status: 409, description: 'webhook-turned-off: the webhook is off; turn it back on first (PATCH `{ active: true }`)' })
   pingWebhook(@Param('id', uuidParam('id')) webhookId: string, @CurrentUser() user: AuthUser) {
     return this.webhooks.ping(webhookId, user);
   }

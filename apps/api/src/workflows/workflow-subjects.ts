@@ -12,10 +12,11 @@ export class WorkflowSubjects {
   /**
    * After linking sets to a workflow: every subject of those sets joins the workflow, at the priority its upload gave
    * it (the lowest, of a subject two of the sets gave one), and those that had left it when their sets were unlinked
-   * come back, with the priority they had. Pass only the newly linked sets: the others' subjects are already there.
+   * come back, with the priority they had. Pass only the newly linked sets: the others' subjects are already there. The
+   * deliveries kept of those that came back to the queue (`rejoinLinkedSets`), to enqueue once it commits.
    */
-  async afterLink(manager: EntityManager, workflowId: string, subjectSetIds: string[]): Promise<void> {
-    if (!subjectSetIds.length) return;
+  async afterLink(manager: EntityManager, workflowId: string, subjectSetIds: string[]): Promise<string[]> {
+    if (!subjectSetIds.length) return [];
     await joinWorkflows(
       manager,
       `SELECT $1::uuid AS workflow_id, m.subject_id, s.gold_standard IS NOT NULL AS gold_standard, min(m.priority) AS priority
@@ -24,7 +25,7 @@ export class WorkflowSubjects {
        GROUP BY m.subject_id, s.gold_standard`,
       [workflowId, subjectSetIds],
     );
-    await rejoinLinkedSets(manager, workflowId, subjectSetIds);
+    return rejoinLinkedSets(manager, workflowId, subjectSetIds);
   }
 
   /**

@@ -149,7 +149,7 @@ export class WorkflowsService {
    */
   async update(id: string, body: unknown, user: AuthUser, ifMatch?: string[]): Promise<WorkflowSaved & { etag: string }> {
     await this.requireResearcher(id, user);
-    const { input, version, owed, etag, before, linkWarnings } = await researchersTransaction(this.db, async (manager) => {
+    const { input, version, owed, etag, before, linkWarnings, deliveries } = await researchersTransaction(this.db, async (manager) => {
       const locked = await manager.findOneOrFail(Workflow, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (ifMatch !== undefined && !ifMatch.includes('*')) {
         const tag = workflowTag(locked.version, await this.linkedSetIds(manager, id));
@@ -168,7 +168,7 @@ export class WorkflowsService {
         await manager.save(locked);
       }
       const linkedBefore = await this.linkedSetIds(manager, id);
-      const unlinked = input.subjectSetIds ? await this.link(manager, locked, input.subjectSetIds) : [];
+      const { warnings: unlinked, deliveries } = input.subjectSetIds ? await this.link(manager, locked, input.subjectSetIds) : { warnings: [], deliveries: [] };
       const linked = await this.linkedSetIds(manager, id);
       await this.requireLinkedSets(manager, id, input.definition);
       await this.requireTakenKnownAnswers(manager, id, input.definition);
@@ -183,8 +183,9 @@ export class WorkflowsService {
         ? [...(await unservedEffectWarnings(manager, input.definition)), ...(await unservedRoutingWarnings(manager, id, linkedBefore.filter((setId) => !linked.includes(setId))))]
         : [];
       const linkWarnings = [...unlinked, ...(await this.selectionWarnings(manager, id, input.definition)), ...routingWarnings, ...textWarnings];
-      return { input, version: locked.version, owed, before: current, etag: workflowTag(locked.version, linked), linkWarnings };
+      return { input, version: locked.version, owed, before: current, etag: workflowTag(locked.version, linked), linkWarnings, deliveries };
     });
+    await this.jobs.deliverWebhooks(deliveries);
     if (input.subjectSetIds) for (const listener of this.linksSavedListeners) listener(id);
     // The worker moves the retired fronts of sequential workflows only (`advanceSequenceFronts`): switched to that
     // order, a workflow's fronts move past what it retired meanwhile at the drain this asks for, not at its next answer.
@@ -437,9 +438,10 @@ export class WorkflowsService {
 
   /**
    * Links subject sets of the same project (replacing earlier links) and brings their subjects into the workflow. Warns
-   * of classified subjects that left the workflow with their sets.
+   * of classified subjects that left the workflow with their sets. The deliveries kept of subjects it retired or
+   * returned to the queue (`leaveWorkflow`, `rejoinLinkedSets`), to enqueue once it commits.
    */
-  private async link(manager: EntityManager, workflow: Workflow, subjectSetIds: string[]): Promise<FieldError[]> {
+  private async link(manager: EntityManager, workflow: Workflow, subjectSetIds: string[]): Promise<{ warnings: FieldError[]; deliveries: string[] }> {
     if (!subjectSetIds.length && workflow.status === 'active') {
       throw validationFailed([{ pointer: '/subjectSetIds', message: 'is empty, but the workflow is active: its volunteers would have nothing to classify. Link another set, or pause the workflow first (POST /workflows/:id/pause)' }]);
     }
@@ -453,15 +455,16 @@ export class WorkflowsService {
        RETURNING subject_set_id, xmax = 0 AS added`,
       [workflow.id, subjectSetIds],
     );
-    await this.workflowSubjects.afterLink(manager, workflow.id, linked.filter((row) => row.added).map((row) => row.subject_set_id));
-    const left = await leaveWorkflow(manager, workflow.id);
-    if (!left) return [];
-    return [
+    const rejoined = await this.workflowSubjects.afterLink(manager, workflow.id, linked.filter((row) => row.added).map((row) => row.subject_set_id));
+    const { kept: left, deliveries } = await leaveWorkflow(manager, workflow.id);
+    if (!left) return { warnings: [], deliveries: [...rejoined, ...deliveries] };
+    const warnings = [
       {
         pointer: '/subjectSetIds',
         message: `leaves out sets whose ${left === 1 ? 'subject was' : `${left} subjects were`} classified, retired or held by volunteers in this workflow: they leave its queue, retired as "unlinked" (answers on their way are stored), and keep their classifications and consensus in the downloads; linking a set of theirs again brings them back as they were`,
       },
     ];
+    return { warnings, deliveries: [...rejoined, ...deliveries] };
   }
 
   /** What the selection rule asks of the linked sets that they cannot give now: the researcher may not know. */

@@ -1,4 +1,4 @@
-import { type CommentNotification, type Notification, type NotificationPage, type WorkflowCompleteNotification, labDownloadsPath, projectWorkflowPath } from '@chorus/client';
+import { type CommentNotification, type Notification, type NotificationPage, type WebhookDisabledNotification, type WorkflowCompleteNotification, labDownloadsPath, labProjectPath, projectWorkflowPath } from '@chorus/client';
 import type { ReactNode } from 'react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { notificationsRead } from '../lib/notifications';
 import { useSaid } from '../lib/said';
 import { Link, NOTIFICATIONS, accountPath, commentPath } from '../lib/router';
 import { useDocumentTitle } from '../lib/useDocumentTitle';
+import { webhookOffReason } from '../lib/webhooks';
 import { ShowMore } from '../components/ShowMore';
 
 /** Notifications shown at a time; "Show more notifications" asks for the next page. */
@@ -126,6 +127,8 @@ export function NotificationsPage() {
                 {list.notifications.map((notification) =>
                   notification.kind === 'workflow-complete' ? (
                     <CompletionItem key={notification.id} notification={notification} onFollow={() => followed(notification)} />
+                  ) : notification.kind === 'webhook-disabled' ? (
+                    <WebhookDisabledItem key={notification.id} notification={notification} onFollow={() => followed(notification)} />
                   ) : (
                     <CommentItem key={notification.id} notification={notification} onFollow={() => followed(notification)} />
                   ),
@@ -204,6 +207,25 @@ function CompletionItem({ notification, onFollow }: { notification: WorkflowComp
       ) : (
         <p>{workflow.resultsPublic ? t('notifications.complete.thanksWithResults', { count: workflow.subjectsDone }) : t('notifications.complete.thanks', { count: workflow.subjectsDone })}</p>
       )}
+    </NotificationItem>
+  );
+}
+
+/** A webhook turned off: of which project (its link opens the project's lab page, to turn it back on), which address, and why while it is off. */
+function WebhookDisabledItem({ notification, onFollow }: { notification: WebhookDisabledNotification; onFollow: () => void }) {
+  const { t } = useTranslation();
+  const { webhook } = notification;
+  const what = (
+    <Link to={labProjectPath(webhook.projectSlug)} onClick={onFollow}>
+      {t('notifications.webhookDisabled.what', { project: webhook.projectTitle })}
+    </Link>
+  );
+  return (
+    <NotificationItem notification={notification} what={what}>
+      <p>
+        <code>{webhook.url}</code>
+      </p>
+      {webhook.reason ? <p>{t('notifications.webhookDisabled.reason', { reason: webhookOffReason(t, webhook.reason, webhook.error) })}</p> : <p>{t('notifications.webhookDisabled.backOn')}</p>}
     </NotificationItem>
   );
 }

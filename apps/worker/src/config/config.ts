@@ -11,7 +11,6 @@ export const workerEnvSchema = z.object({
   // At least 3 s: the lock is renewed every half of it, BullMQ looks every half of that, and a job's longest wait for
   // the event loop is about a second (1.1 s for 3 million answers): a 2 s lock could lapse under it.
   JOB_LOCK_SECONDS: z.coerce.number().int().min(3).max(600).default(10),
-  WEBHOOKS_ALLOW_PRIVATE_ADDRESSES: z.enum(['true', 'false']).default('false'),
 });
 
 export interface WorkerConfig {

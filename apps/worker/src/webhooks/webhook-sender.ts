@@ -3,26 +3,12 @@ import { createHmac } from 'node:crypto';
 import { type LookupAddress, lookup } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import { addressNotPublic, isPublicAddress } from '@chorus/runtime';
 import { WORKER_CONFIG, type WorkerConfig } from '../config/config';
 
 /** How long an attempt may take, connection and answer included. */
 export const WEBHOOK_TIMEOUT_MS = 5_000;
-
-/** Addresses that are not the public internet's: loopback, private, link-local, shared, multicast, reserved, relays and translations. */
-const NOT_PUBLIC = new BlockList();
-for (const [network, prefix] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4]] as const) {
-  NOT_PUBLIC.addSubnet(network, prefix, 'ipv4');
-}
-// `::/96` holds the unspecified address, loopback and the IPv4-compatible ones; 6to4 and NAT64 carry an IPv4 address.
-for (const [network, prefix] of [['::', 96], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2002::', 16]] as const) NOT_PUBLIC.addSubnet(network, prefix, 'ipv6');
-
-/** Whether `address` (an IPv4 or IPv6 address) is on the public internet; an IPv4-mapped IPv6 address is judged as its IPv4 one. */
-export function isPublicAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return !NOT_PUBLIC.check(mapped[1], 'ipv4');
-  return !NOT_PUBLIC.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
-}
 
 /** What an attempt got: the receiver's status, or why there was none (`refused`: an address not to be reached, never worth another attempt). */
 export type WebhookAnswer = { status: number } | { error: string; refused?: true };
@@ -47,7 +33,7 @@ export class WebhookSender {
   post(url: string, body: string, headers: Record<string, string>): Promise<WebhookAnswer> {
     const target = new URL(url);
     const host = target.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) && !this.mayReach(host)) return Promise.resolve({ error: `${host} is not a public address`, refused: true });
+    if (isIP(host) && !this.mayReach(host)) return Promise.resolve({ error: addressNotPublic(host)!, refused: true });
     const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve) => {
       const sent = request(target, { method: 'POST', headers: { ...headers, 'Content-Length': String(Buffer.byteLength(body)) }, lookup: this.checkedLookup }, (response) => {

@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, Primary
 import { Project } from './project.entity';
 import { Subject } from './subject.entity';
 import { User } from './user.entity';
+import { Webhook } from './webhook.entity';
 import { Workflow } from './workflow.entity';
 
 /**
@@ -76,14 +77,17 @@ export class SubjectCommentDeletion {
  * (`@team`), or it is new in a discussion they follow (`discussion`: they commented in it or followed it).
  */
 export type CommentNotificationKind = 'reply' | 'mention' | 'team-mention' | 'discussion';
-/** Why a volunteer is notified: of a comment, or (`workflow-complete`) that a workflow they classified in, or research, is complete. */
-export type NotificationKind = CommentNotificationKind | 'workflow-complete';
+/**
+ * Why a volunteer is notified: of a comment, or (`workflow-complete`) that a workflow they classified in, or research,
+ * is complete, or (`webhook-disabled`) that a webhook of a project they own was turned off after failing too often.
+ */
+export type NotificationKind = CommentNotificationKind | 'workflow-complete' | 'webhook-disabled';
 
 /**
  * A volunteer told of something (Zooniverse's Talk notifications): of a comment, one per volunteer and comment,
  * whichever reason came first; or of a workflow's completion (`workflow-complete`), one per volunteer and completion
  * (a workflow reopened and complete again is a new one). Goes with its comment or workflow when it is deleted, and
- * with the volunteer's account when they delete it. Exactly one of `commentId` and `workflowId` is set.
+ * with the volunteer's account when they delete it. Exactly one of `commentId`, `workflowId` and `webhookId` is set.
  */
 @Entity('comment_notifications')
 /** A volunteer's notifications, newest first, a page at a time. */
@@ -94,6 +98,8 @@ export type NotificationKind = CommentNotificationKind | 'workflow-complete';
 @Index('comment_notifications_comment_user_key', ['commentId', 'userId'], { unique: true })
 /** One per volunteer and completion of a workflow (a job run twice tells once); and for the foreign key. */
 @Index('comment_notifications_completion_user_key', ['workflowId', 'completedAt', 'userId'], { unique: true, where: 'workflow_id IS NOT NULL' })
+/** For the foreign key: deleting a webhook looks here. */
+@Index('comment_notifications_webhook_idx', ['webhookId'], { where: 'webhook_id IS NOT NULL' })
 export class CommentNotification {
   @PrimaryGeneratedColumn('uuid') id!: string;
   /** The volunteer told (an account). */
@@ -105,6 +111,9 @@ export class CommentNotification {
   /** The workflow whose completion it tells of (null: a comment's). */
   @Column({ type: 'uuid', nullable: true }) workflowId!: string | null;
   @ManyToOne(() => Workflow, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'workflow_id' }) workflow?: Relation<Workflow>;
+  /** The webhook turned off it tells of (`webhook-disabled`). */
+  @Column({ type: 'uuid', nullable: true }) webhookId!: string | null;
+  @ManyToOne(() => Webhook, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'webhook_id' }) webhook?: Relation<Webhook>;
   /** Which completion of the workflow: its `completed_at` when it was recorded. */
   @Column({ type: 'timestamptz', nullable: true }) completedAt!: Date | null;
   /** How many of the workflow's subjects were done (retired) at its completion. */

@@ -15,6 +15,15 @@ export class Webhook {
   @Column({ type: 'text', array: true }) events!: string[];
   /** The key of its signatures' HMAC, shown once to whoever made it. */
   @Column({ type: 'varchar', length: 64 }) secret!: string;
+  /** The secret the last rotation replaced, signed with too until `previousSecretUntil`. */
+  @Column({ type: 'varchar', length: 64, nullable: true }) previousSecret!: string | null;
+  @Column({ type: 'timestamptz', nullable: true }) previousSecretUntil!: Date | null;
+  /** Its deliveries given up on in a row since the last one delivered (`WEBHOOK_FAILURES_BEFORE_DISABLED`). */
+  @Column({ type: 'int', default: 0 }) failures!: number;
+  /** When it was turned off (null: on), and why: `WEBHOOK_DISABLED_REASONS` (after too many failures, with the last one's error; or by hand). */
+  @Column({ type: 'timestamptz', nullable: true }) disabledAt!: Date | null;
+  @Column({ type: 'text', nullable: true }) disabledReason!: string | null;
+  @Column({ type: 'text', nullable: true }) disabledError!: string | null;
   @Column({ type: 'uuid', nullable: true }) createdBy!: string | null;
   @ManyToOne(() => User, { onDelete: 'SET NULL' }) @JoinColumn({ name: 'created_by' }) creator?: Relation<User>;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt!: Date;

@@ -34,8 +34,12 @@ const eventsSchema = z
 export const webhookInputSchema = z.strictObject({ url: urlSchema, events: eventsSchema });
 export type WebhookInput = z.infer<typeof webhookInputSchema>;
 
-/** A change of a webhook: its address, its events, or both (its secret stays). */
-export const webhookEditSchema = z.strictObject({ url: urlSchema.optional(), events: eventsSchema.optional() });
+/** A change of a webhook: its address, its events, whether it is on (its secret stays). */
+export const webhookEditSchema = z.strictObject({
+  url: urlSchema.optional(),
+  events: eventsSchema.optional(),
+  active: z.boolean('must be true (turn it back on) or false (turn it off)').optional(),
+});
 export type WebhookEdit = z.infer<typeof webhookEditSchema>;
 
 /** The query of `GET /webhooks/:id/deliveries`: newest first, a page at a time. */

@@ -13,6 +13,7 @@ import { problemAtFields } from '../../lib/account';
 import { useClient } from '../../lib/clientContext';
 import { type Problem, describeError, goneAt } from '../../lib/errors';
 import { whenInWords } from '../../lib/formats';
+import { webhookOffReason } from '../../lib/webhooks';
 import { useForm } from '../../lib/useForm';
 import { useLoaded } from '../../lib/useLoaded';
 import { useResult } from '../../lib/useResult';
@@ -32,7 +33,8 @@ export function WebhooksSection({ project }: { project: ProjectView }) {
   const client = useClient();
   const { data, problem, reload } = useLoaded(() => client.webhooks(project.id), [client, project.id]);
   const [result, say] = useResult();
-  const [made, setMade] = useState<NewWebhook | null>(null);
+  // A webhook just made, or whose secret was just rotated: its secret, shown this once.
+  const [made, setMade] = useState<{ webhook: NewWebhook; rotated: boolean } | null>(null);
   return (
     <section className="lab-section" aria-labelledby="lab-webhooks-heading" data-testid="lab-webhooks">
       <h2 id="lab-webhooks-heading">{t('lab.webhooks.title')}</h2>
@@ -41,12 +43,12 @@ export function WebhooksSection({ project }: { project: ProjectView }) {
       <div>
         {made && (
           <SecretShownOnce
-            key={made.id}
+            key={made.webhook.secret}
             id="lab-webhook-secret"
             testId="lab-webhook"
-            dataId={made.id}
-            secret={made.secret}
-            message={t('lab.webhooks.made', { url: made.url })}
+            dataId={made.webhook.id}
+            secret={made.webhook.secret}
+            message={made.rotated ? t('lab.webhooks.rotated', { url: made.webhook.url }) : t('lab.webhooks.made', { url: made.webhook.url })}
             texts={{ label: t('lab.webhooks.secret'), copy: t('lab.webhooks.copy'), copied: t('lab.webhooks.copied'), copyFailed: t('lab.webhooks.copyFailed') }}
           />
         )}
@@ -58,8 +60,16 @@ export function WebhooksSection({ project }: { project: ProjectView }) {
               <li key={webhook.id} data-webhook-id={webhook.id}>
                 <WebhookEntry
                   webhook={webhook}
+                  onRotated={(rotated) => {
+                    say(null);
+                    setMade({ webhook: rotated, rotated: true });
+                  }}
+                  onTurnedOn={() => {
+                    say((t) => t('lab.webhooks.turnedOn', { url: webhook.url }));
+                    reload();
+                  }}
                   onDeleted={() => {
-                    setMade((shown) => (shown?.id === webhook.id ? null : shown));
+                    setMade((shown) => (shown?.webhook.id === webhook.id ? null : shown));
                     say((t) => t('lab.webhooks.deleted', { url: webhook.url }));
                     reload();
                   }}
@@ -75,7 +85,7 @@ export function WebhooksSection({ project }: { project: ProjectView }) {
           projectId={project.id}
           onAdded={(webhook) => {
             say(null);
-            setMade(webhook);
+            setMade({ webhook, rotated: false });
             reload();
           }}
         />
@@ -132,12 +142,16 @@ function AddWebhook({ projectId, onAdded }: { projectId: string; onAdded: (webho
   );
 }
 
-/** A webhook: its address and events, a test event to send, its last deliveries, and a delete asked first. */
-function WebhookEntry({ webhook, onDeleted }: { webhook: WebhookView; onDeleted: () => void }) {
+/**
+ * A webhook: its address and events (and, turned off, when and why, with a button that turns it back on), a test event
+ * to send, a new secret to make (asked first: the old one soon stops signing), its last deliveries, and a delete asked first.
+ */
+function WebhookEntry({ webhook, onRotated, onTurnedOn, onDeleted }: { webhook: WebhookView; onRotated: (webhook: NewWebhook) => void; onTurnedOn: () => void; onDeleted: () => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const deliveries = useLoaded(() => client.webhookDeliveries(webhook.id, { limit: DELIVERIES_SHOWN }), [client, webhook.id]);
   const [deleting, setDeleting] = useState(false);
+  const [rotating, setRotating] = useState(false);
   const [pinging, setPinging] = useState(false);
   const [pinged, setPinged] = useState(false);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -154,21 +168,36 @@ function WebhookEntry({ webhook, onDeleted }: { webhook: WebhookView; onDeleted:
     },
     refused: (error) => problemAtFields(error, [] as const),
   });
-  const ping = async () => {
+  // One call of the entry's at a time (a test event, a new secret, turning it back on); what went wrong said above its buttons.
+  const act = async <T,>(call: () => T) => {
     if (pinging) return;
     setPinging(true);
     setPinged(false);
     setProblem(null);
     try {
-      await client.pingWebhook(webhook.id);
-      setPinged(true);
-      deliveries.reload();
+      await call();
     } catch (error) {
       setProblem(describeError(error));
     } finally {
       setPinging(false);
     }
   };
+  const ping = () =>
+    act(async () => {
+      await client.pingWebhook(webhook.id);
+      setPinged(true);
+      deliveries.reload();
+    });
+  const rotate = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setRotating(false);
+    return act(async () => onRotated(await client.rotateWebhookSecret(webhook.id)));
+  };
+  const turnOn = () =>
+    act(async () => {
+      await client.updateWebhook(webhook.id, { active: true });
+      onTurnedOn();
+    });
   const headingId = `lab-webhook-${webhook.id}`;
   return (
     <article aria-labelledby={headingId}>
@@ -176,10 +205,24 @@ function WebhookEntry({ webhook, onDeleted }: { webhook: WebhookView; onDeleted:
         <code>{webhook.url}</code>
       </h3>
       <p className="muted">{t('lab.webhooks.receives', { events: webhook.events.map((event) => t(`lab.webhooks.event.${EVENT_KEYS[event]}`)).join(t('app.semicolon')) })}</p>
+      {webhook.disabledAt && (
+        <p className="notice" data-testid="lab-webhook-disabled">
+          {t('lab.webhooks.disabled', { when: whenInWords(webhook.disabledAt), reason: webhookOffReason(t, webhook.disabledReason ?? 'by-hand', webhook.disabledError) })}
+        </p>
+      )}
       <ErrorAlert problem={problem} />
       <div className="lab-actions">
-        <button type="button" className="button button-secondary" aria-describedby={headingId} aria-disabled={pinging || undefined} onClick={() => void ping()}>
-          {t('lab.webhooks.ping')}
+        {webhook.disabledAt ? (
+          <button type="button" className="button button-primary" aria-describedby={headingId} aria-disabled={pinging || undefined} onClick={() => void turnOn()}>
+            {t('lab.webhooks.turnOn')}
+          </button>
+        ) : (
+          <button type="button" className="button button-secondary" aria-describedby={headingId} aria-disabled={pinging || undefined} onClick={() => void ping()}>
+            {t('lab.webhooks.ping')}
+          </button>
+        )}
+        <button type="button" className="button button-secondary" aria-describedby={headingId} aria-disabled={pinging || undefined} onClick={() => setRotating(true)}>
+          {t('lab.webhooks.rotate')}
         </button>
         <button type="button" className="button button-secondary" aria-describedby={headingId} onClick={() => deliveries.reload()}>
           {t('lab.webhooks.refresh')}
@@ -192,6 +235,15 @@ function WebhookEntry({ webhook, onDeleted }: { webhook: WebhookView; onDeleted:
       <p role="status" className="muted" data-testid="lab-webhook-pinged">
         {pinged ? t('lab.webhooks.pinged') : ''}
       </p>
+      {rotating && (
+        <InlineQuestion question={t('lab.webhooks.rotateQuestion', { url: webhook.url })} className="notice lab-confirm" testId="lab-webhook-rotate-question" onCancel={() => setRotating(false)}>
+          {(questionId) => (
+            <form noValidate aria-labelledby={questionId} onSubmit={(event: FormEvent<HTMLFormElement>) => void rotate(event)}>
+              <SubmitOrCancel submit={t('lab.webhooks.confirmRotate')} cancel={t('lab.webhooks.keepSecret')} busy={pinging} onCancel={() => setRotating(false)} />
+            </form>
+          )}
+        </InlineQuestion>
+      )}
       {deleting && (
         <InlineQuestion question={t('lab.webhooks.deleteQuestion', { url: webhook.url })} className="notice lab-confirm" testId="lab-webhook-delete-question" onCancel={() => setDeleting(false)}>
           {(questionId) => (
