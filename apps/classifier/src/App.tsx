@@ -224,13 +224,22 @@ export function App() {
 const HEADING_WAIT_MS = 10_000;
 
 /**
+ * Whether the section the address names (`/account#public-profile`, reached by an in-app link) has focused its own
+ * heading as it was shown (`useHeadingFocusedWhenAddressed`, whose effect runs before this component's): it keeps it.
+ */
+function addressedSectionFocused(main: HTMLElement | null): boolean {
+  const section = window.location.hash.length > 1 ? document.getElementById(decodeURIComponent(window.location.hash.slice(1))) : null;
+  return !!section && !!main?.contains(section) && section.contains(document.activeElement);
+}
+
+/**
  * Focuses the page's heading, or, for a page that shows it once its data has loaded (a lab page, a project), the
  * heading when it comes, unless the volunteer has moved focus meanwhile. Answers how to stop waiting.
  */
 function focusHeadingOnceShown(main: HTMLElement | null): (() => void) | undefined {
   const heading = main?.querySelector<HTMLElement>('h1');
   if (heading || !main) {
-    heading?.focus();
+    if (!addressedSectionFocused(main)) heading?.focus();
     return undefined;
   }
   const observer = new MutationObserver(() => {

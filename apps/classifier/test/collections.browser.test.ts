@@ -166,7 +166,12 @@ describe('classifier in a browser: collections', () => {
     await suite.stack.db.query("INSERT INTO subject_comments (project_id, subject_id, user_id, body, created_at) SELECT $1, $2, $3, 'Earlier ' || n, now() - n * interval '1 hour' FROM generate_series(1, 11) n", [project.id, subjectId, account.user.id]);
 
     const { page, errors } = await signedInPage(suite, account);
-    await page.goto(`${suite.stack.baseUrl}/account#public-profile`);
+    // Their own profile, not shown yet, links to the account page's section, whose heading takes the focus.
+    await page.goto(`${suite.stack.baseUrl}/volunteers/${account.user.id}`);
+    await waitToSee(page.getByTestId('volunteer-not-shown'));
+    await tabTo(page, '[data-testid="volunteer-not-shown"] a');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.activeElement?.id === 'account-public-profile-heading', undefined, { timeout: 10_000 });
     const box = page.locator('#settings-public-profile');
     await waitToSee(box);
     expect(await box.isChecked()).toBe(false);

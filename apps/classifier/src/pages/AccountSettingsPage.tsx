@@ -522,8 +522,9 @@ function CompletionMailsSection(loaded: LoadedAccount) {
 }
 
 /**
- * A section of mail settings, at its `anchor` (the mails it stops link there, and its heading takes the focus when
- * the address names it): its title, what the account's settings failed to load with, and its `SettingSwitchesForm`.
+ * A section of settings switched on or off (mails, the public profile), at its `anchor` (the mails it stops and the
+ * profile page link there, and its heading takes the focus when the address names it): its title, what the account's
+ * settings failed to load with, and its `SettingSwitchesForm`.
  */
 function SettingSwitchesSection({
   account,
