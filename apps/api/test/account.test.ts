@@ -153,6 +153,10 @@ describe('the account', () => {
     expect(await bad({ theme: 'light', textSize: 'normal', contrast: 'more' })).toEqual([{ pointer: '/display/contrast', message: 'is not a field here; remove it (or check its spelling)' }]);
     expect(await bad('dark')).toEqual([{ pointer: '/display', message: 'must be an object { "theme", "textSize" }' }]);
     expect((await stack.db.query('SELECT display FROM users WHERE id = $1', [id])).rows).toEqual([{ display: { theme: 'dark', textSize: 'larger' } }]);
+    // Every setting in one change, each to its own column (the statement's parameters follow the settings' list).
+    const every = { discussionMails: true, followedDiscussionMails: false, reportMails: false, completionMails: false, volunteerCompletionMails: true, publicProfile: true, display: { theme: 'light', textSize: 'large' }, namedInAcknowledgements: true } as const;
+    await client.changeAccount(every);
+    expect(await client.account()).toMatchObject(every);
 
     const guest = stack.anonymous.withToken((await stack.anonymous.guest()).token);
     await refusal(guest.changeAccount({ display: { theme: 'dark', textSize: 'normal' } }), { status: 403, type: 'urn:chorus:problem:account-required' });
