@@ -384,10 +384,11 @@ describe('a volunteer’s public profile', () => {
     expect([rest.collections.map((collection) => collection.name), rest.next]).toEqual([[`Public ${count}`], null]);
   });
 
-  it('is kept by no shared cache: anyone without credentials is told to ask again, a reader with them gets it privately', async () => {
+  it('is kept by no shared cache, nor are the public collections linking to it: anyone without credentials is told to ask again, a reader with them gets it privately', async () => {
     const ada = await collector('Ada');
     await ada.client.changeAccount({ publicProfile: true });
-    for (const path of [`/volunteers/${ada.id}`, `/volunteers/${ada.id}/collections`]) {
+    const { id } = await ada.client.createCollection({ name: 'Shared', public: true });
+    for (const path of [`/volunteers/${ada.id}`, `/volunteers/${ada.id}/collections`, `/collections/${id}`, `/collections/${id}/subjects`]) {
       const anyone = await fetch(`${stack.baseUrl}/api/v1${path}`);
       expect([path, anyone.status, anyone.headers.get('cache-control')]).toEqual([path, 200, 'no-cache']);
       const reader = await fetch(`${stack.baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${ada.token}` } });

@@ -200,6 +200,8 @@ describe('classifier in a browser: the researcher lab', () => {
     await lab.page.close();
 
     const { page, errors } = await newcomerPage(suite);
+    const aboutReads: string[] = [];
+    page.on('request', (request) => request.url().endsWith('/pages') && aboutReads.push(new URL(request.url()).pathname));
     await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
     await waitToSee(page.getByTestId('project-about-link'));
     await tabTo(page, '[data-testid="project-about-link"]');
@@ -248,6 +250,14 @@ describe('classifier in a browser: the researcher lab', () => {
       await waitToSee(page.getByRole('tab', { name: 'Research', selected: true }));
       await until(async () => (await page.evaluate(() => window.location.pathname)) === `/projects/${project.slug}/about/research`, `/about/${kind} to be replaced by the shown tab's address`, 5_000);
     }
+    // A project that says it has no About pages is not asked for them.
+    const empty = await suite.stack.anonymous.withToken(account.token).createProject({ title: 'Sans pages', status: 'live' });
+    await page.evaluate((to) => {
+      window.history.pushState(null, '', to);
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    }, `/projects/${empty.slug}/about`);
+    await waitToSee(page.getByText('This project has no About pages yet.'));
+    expect(new Set(aboutReads)).toEqual(new Set([`/api/v1/projects/${project.id}/pages`]));
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -79,9 +79,15 @@ describe('classifier in a browser: project webhooks in the lab', () => {
     await question.getByRole('button', { name: 'Keep the secret' }).click();
     await question.waitFor({ state: 'detached' });
     expect((await suite.stack.db.query('SELECT secret FROM webhooks WHERE id = $1', [webhook!.id])).rows[0].secret).toBe(secret);
-    await section.getByRole('button', { name: 'New secret' }).click();
-    await question.getByRole('button', { name: 'Make a new secret' }).click();
+    // By keyboard: the question takes focus as it appears; its answer shows the new secret, focused as the first was.
+    await tabTo(page, `.lab-actions button[aria-describedby="${headingId}"]:nth-child(2)`, 200);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('New secret');
+    await page.keyboard.press('Enter');
+    await waitForFocus(page, '[data-testid="lab-webhook-rotate-question"]');
+    await tabTo(page, '[data-testid="lab-webhook-rotate-question"] button[type="submit"]');
+    await page.keyboard.press('Enter');
     await waitToSee(section.getByText(/is new\. For 24 hours/));
+    await waitForFocus(page, '#lab-webhook-secret');
     const rotated = await page.locator('#lab-webhook-secret').inputValue();
     expect(rotated).toMatch(/^whsec_/);
     expect(rotated).not.toBe(secret);

@@ -3,6 +3,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query
 import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { type AuthUser, CurrentUser, OptionalUser, Public } from '../auth/auth.decorators';
+import { revalidated } from '../common/cache-control';
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { IdempotentCreate, REPLAYED_CREATION } from '../idempotent-requests/idempotent-requests';
 import { CollectionsService } from './collections.service';
@@ -41,11 +42,12 @@ export class CollectionsController {
   @Get('collections/:id')
   @ApiOperation({
     summary: 'Reads a collection: a public one (no token needed), or one of the caller’s own.',
-    description: 'A private collection is its owner’s only: anyone else gets 404, as for no such collection. `subjects` counts all it holds; GET /collections/:id/subjects lists those the reader may see.',
+    description: 'A private collection is its owner’s only: anyone else gets 404, as for no such collection. `subjects` counts all it holds; GET /collections/:id/subjects lists those the reader may see. Anyone without credentials is answered `Cache-Control: no-cache` (a collection made private, or its owner’s profile turned off, is so at once).',
   })
   @Public()
   @ApiZodResponse(collectionSchema)
-  getCollection(@Param('id', uuidParam('id')) id: string, @OptionalUser() user?: AuthUser) {
+  getCollection(@Param('id', uuidParam('id')) id: string, @Res({ passthrough: true }) reply: FastifyReply, @OptionalUser() user?: AuthUser) {
+    revalidated(reply, user);
     return this.collections.read(id, user);
   }
 
@@ -111,7 +113,13 @@ export class CollectionsController {
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100, default: 24 } })
   @ApiQuery({ name: 'after', required: false, description: 'For the next page: the `next` of the page before', schema: { type: 'string' } })
   @ApiZodResponse(collectedSubjectPageSchema)
-  collectionSubjects(@Param('id', uuidParam('id')) id: string, @Query(new ZodPipe(collectionSubjectsQuerySchema, '/query')) query: CollectionSubjectsQuery, @OptionalUser() user?: AuthUser) {
+  collectionSubjects(
+    @Param('id', uuidParam('id')) id: string,
+    @Query(new ZodPipe(collectionSubjectsQuerySchema, '/query')) query: CollectionSubjectsQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @OptionalUser() user?: AuthUser,
+  ) {
+    revalidated(reply, user);
     return this.collections.subjects(id, query, user);
   }
 

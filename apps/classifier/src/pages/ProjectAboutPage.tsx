@@ -21,7 +21,8 @@ export function ProjectAboutPage({ projectSlug, kind }: { projectSlug: string; k
   const client = useClient();
   const { data, problem, missing, reload } = useLoaded(async () => {
     const project = await client.getProject(projectSlug);
-    return { project, about: await client.aboutPages(project.id) };
+    const about = project.aboutPages.length === 0 ? { projectId: project.id, language: project.language, pages: [] } : await client.aboutPages(project.id);
+    return { project, about };
   }, [client, projectSlug]);
   const project = data?.project;
   const shown = data ? shownPage(data.about.pages, kind) : undefined;
