@@ -1,4 +1,4 @@
-import { projectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
+import { boardDiscussionPageSchema, boardDiscussionPath, boardDiscussionSchema, boardDiscussionStartedSchema, boardSchema, projectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
@@ -515,5 +515,132 @@ describe('subjects’ discussions', () => {
     }
     const missing = await send('GET', `/subjects/${randomUUID()}/comments?projectId=${projectId}`, undefined);
     expect([missing.status, missing.body.errors]).toEqual([404, [expect.objectContaining({ pointer: '/params/id' })]]);
+  });
+});
+
+describe('Talk’s boards', () => {
+  const liveProject = async () => (await stack.client.createProject({ title: `Boards ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
+
+  it('lets the project’s researchers make, rename, describe, reorder, archive and delete (empty) boards, up to the cap; volunteers read them', async () => {
+    const projectId = await liveProject();
+    const volunteer = await newAccount(stack, 'Bea');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mo');
+    expect(await stack.anonymous.boards(projectId)).toEqual({ boards: [] });
+    const help = await stack.client.createBoard(projectId, { title: ' Help ', description: 'Ask how to classify' });
+    expect(boardSchema.parse(help)).toEqual(help);
+    expect(help).toMatchObject({ projectId, title: 'Help', description: 'Ask how to classify', position: 0, archivedAt: null });
+    const science = await stack.client.createBoard(projectId, { title: 'Science' });
+    const chat = await stack.client.createBoard(projectId, { title: 'Chat' });
+    for (const token of [volunteer.token, moderator.token]) {
+      expect((await send('POST', `/projects/${projectId}/boards`, token, { title: 'Mine' })).status).toBe(403);
+      expect((await send('PATCH', `/boards/${help.id}`, token, { title: 'Mine' })).status).toBe(403);
+    }
+    const bad = await send('POST', `/projects/${projectId}/boards`, stack.client.token, { title: 'x'.repeat(101) });
+    expect([bad.status, bad.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/title' })]]);
+
+    expect(await stack.client.updateBoard(chat.id, { position: 0, title: 'Chatter', description: 'Anything' })).toMatchObject({ title: 'Chatter', description: 'Anything', position: 0 });
+    const titles = async () => (await stack.anonymous.boards(projectId)).boards.map((board) => [board.title, board.position]);
+    expect(await titles()).toEqual([['Chatter', 0], ['Help', 1], ['Science', 2]]);
+    await stack.client.startBoardDiscussion(science.id, { title: 'Why stamps?', body: 'Tell me' });
+    const notEmpty = await send('DELETE', `/boards/${science.id}`, stack.client.token);
+    expect([notEmpty.status, notEmpty.body.type]).toEqual([409, 'urn:chorus:problem:board-not-empty']);
+    expect((await stack.client.updateBoard(science.id, { archived: true })).archivedAt).toEqual(expect.any(String));
+    await stack.client.deleteBoard(help.id);
+    expect(await titles()).toEqual([['Chatter', 0], ['Science', 1]]);
+
+    // The cap: 20 boards a project.
+    await stack.db.query("INSERT INTO project_boards (project_id, title, position) SELECT $1, 'Board ' || n, n + 1 FROM generate_series(1, 18) n", [projectId]);
+    const over = await send('POST', `/projects/${projectId}/boards`, stack.client.token, { title: 'One more' });
+    expect([over.status, over.body.type]).toEqual([409, 'urn:chorus:problem:too-many-boards']);
+  });
+
+  it('lets volunteers start titled discussions in a board, listed the latest active first a page at a time, and comment in them as in a subject’s', async () => {
+    const projectId = await liveProject();
+    const board = await stack.client.createBoard(projectId, { title: 'Help' });
+    const ada = await newAccount(stack, 'Ada');
+    const bob = await newAccount(stack, 'Bob');
+    const key = randomUUID();
+    const started = await ada.client.startBoardDiscussion(board.id, { title: '  How do I mark a stamp?  ', body: 'Is it the whole #stamp?' }, key);
+    const { replayed: _, ...answer } = started;
+    expect(boardDiscussionStartedSchema.parse(answer)).toEqual(answer);
+    expect(started).toMatchObject({ boardId: board.id, title: 'How do I mark a stamp?', startedBy: { displayName: 'Ada' }, commentCount: 1, replayed: false, comment: { subjectId: null, boardDiscussionId: started.id, hashtags: ['stamp'], mine: true } });
+    expect(await ada.client.startBoardDiscussion(board.id, { title: '  How do I mark a stamp?  ', body: 'Is it the whole #stamp?' }, key)).toMatchObject({ id: started.id, replayed: true });
+    const other = await bob.client.startBoardDiscussion(board.id, { title: 'Hello all', body: 'Glad to be here' });
+    const long = await send('POST', `/boards/${board.id}/discussions`, bob.token, { title: 'x'.repeat(201), body: 'Long' });
+    expect([long.status, long.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/title' })]]);
+    const guest = await send('POST', `/boards/${board.id}/discussions`, (await stack.anonymous.guest()).token, { title: 'Guest', body: 'Hi' });
+    expect([guest.status, guest.body.type]).toEqual([403, 'urn:chorus:problem:account-required']);
+
+    // A reply in the first moves it to the top; pages of one.
+    const reply = await bob.client.postBoardComment(started.id, { body: 'Yes, @Ada, the whole one', replyTo: started.comment.id });
+    expect(reply).toMatchObject({ boardDiscussionId: started.id, subjectId: null, replyTo: { id: started.comment.id, authorDisplayName: 'Ada' } });
+    const first = await stack.anonymous.boardDiscussions(board.id, { limit: 1 });
+    expect(boardDiscussionPageSchema.parse(first)).toEqual(first);
+    expect(first.discussions.map((each) => [each.title, each.commentCount])).toEqual([['How do I mark a stamp?', 2]]);
+    expect(first.discussions[0]!.lastCommentAt).toBe(reply.createdAt);
+    const second = await stack.anonymous.boardDiscussions(board.id, { limit: 1, after: first.next! });
+    expect([second.discussions.map((each) => each.id), second.next]).toEqual([[other.id], null]);
+
+    const read = await stack.anonymous.boardDiscussion(started.id);
+    expect(boardDiscussionSchema.parse(read)).toEqual(read);
+    expect(read).toMatchObject({ discussion: { id: started.id, title: 'How do I mark a stamp?', board: { id: board.id, title: 'Help' } }, following: false, commentBanned: false });
+    expect(bodiesOf(read)).toEqual(['Is it the whole #stamp?', 'Yes, @Ada, the whole one']);
+    // A reply to a comment of another discussion is refused naming /replyTo.
+    const elsewhere = await send('POST', `/board-discussions/${other.id}/comments`, ada.token, { body: 'Hm', replyTo: started.comment.id });
+    expect([elsewhere.status, elsewhere.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/replyTo' })]]);
+
+    // Ada follows what she started, and is told of Bob's reply (a reply, first reason); both follow it now.
+    expect((await ada.client.boardDiscussion(started.id)).following).toBe(true);
+    expect((await ada.client.notifications()).notifications).toEqual([expect.objectContaining({ kind: 'reply', comment: expect.objectContaining({ id: reply.id, subjectId: null, boardDiscussionId: started.id }) })]);
+    const carl = await newAccount(stack, 'Carl');
+    await carl.client.followBoardDiscussion(started.id);
+    await ada.client.postBoardComment(started.id, { body: 'Thanks!' });
+    expect((await carl.client.notifications()).notifications.map((each) => each.kind)).toEqual(['discussion']);
+    expect((await bob.client.notifications()).notifications.map((each) => each.kind)).toEqual(['discussion']);
+    expect((await carl.client.followBoardDiscussion(started.id, false)).following).toBe(false);
+
+    // Archived: read, and closed to new discussions and comments.
+    await stack.client.updateBoard(board.id, { archived: true });
+    for (const [path, body] of [[`/boards/${board.id}/discussions`, { title: 'Late', body: 'Late' }], [`/board-discussions/${started.id}/comments`, { body: 'Late' }]] as const) {
+      const closed = await send('POST', path, bob.token, body);
+      expect([closed.status, closed.body.type]).toEqual([409, 'urn:chorus:problem:board-archived']);
+    }
+    expect(bodiesOf(await stack.anonymous.boardDiscussion(started.id))).toHaveLength(3);
+  });
+
+  it('hides, reports, searches, lists among one’s own comments and downloads a board discussion’s comments as subjects’ comments', async () => {
+    const projectId = await liveProject();
+    const board = await stack.client.createBoard(projectId, { title: 'Science' });
+    const eve = await newAccount(stack, 'Eve');
+    const fay = await newAccount(stack, 'Fay');
+    const started = await eve.client.startBoardDiscussion(board.id, { title: 'Dating the letters', body: 'The #postmark says 1902' });
+    const spam = await fay.client.postBoardComment(started.id, { body: 'Buy cheap stamps' });
+
+    const found = await stack.anonymous.projectComments(projectId, { q: 'postmark' });
+    expect(projectCommentPageSchema.parse(found)).toEqual(found);
+    expect(found.comments).toEqual([expect.objectContaining({ id: started.comment.id, subject: null, boardDiscussion: { id: started.id, title: 'Dating the letters', board: { id: board.id, title: 'Science' } } })]);
+    expect(bodiesOf(await stack.anonymous.projectComments(projectId, { tag: 'postmark' }))).toEqual(['The #postmark says 1902']);
+
+    await eve.client.reportComment(spam.id, { reason: 'spam' });
+    expect((await stack.client.reportedComments(projectId)).comments).toEqual([expect.objectContaining({ commentId: spam.id, subject: null, boardDiscussion: { id: started.id, title: 'Dating the letters' } })]);
+    await stack.client.hideComment(spam.id, 'Advert');
+    expect(bodiesOf(await eve.client.boardDiscussion(started.id))).toEqual(['The #postmark says 1902']);
+    expect((await stack.anonymous.boardDiscussions(board.id)).discussions[0]!.commentCount).toBe(1);
+    expect((await fay.client.boardDiscussion(started.id)).following).toBe(false);
+
+    const [own] = (await eve.client.myComments()).comments;
+    expect(own).toMatchObject({ id: started.comment.id, subjectId: null, boardDiscussionId: started.id, discussionUrl: `${boardDiscussionPath((await stack.client.getProject(projectId)).slug, started.id)}#comment-${started.comment.id}` });
+
+    const rows = (await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/comments/download?format=ndjson`, { headers: { authorization: `Bearer ${stack.client.token}` } }).then((response) => response.text()))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(rows.map((row) => [row.body, row.subject_id, row.board_discussion_id, row.board, row.discussion_title, row.hidden])).toEqual([
+      ['The #postmark says 1902', null, started.id, 'Science', 'Dating the letters', false],
+      ['Buy cheap stamps', null, started.id, 'Science', 'Dating the letters', true],
+    ]);
+    await eve.client.deleteComment(started.comment.id);
+    const [tombstone] = (await stack.db.query('SELECT subject_id, board_discussion_id FROM subject_comment_deletions WHERE comment_id = $1', [started.comment.id])).rows;
+    expect(tombstone).toEqual({ subject_id: null, board_discussion_id: started.id });
   });
 });

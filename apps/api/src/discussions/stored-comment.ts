@@ -3,7 +3,10 @@ import { followsOfHiddenCommentsDroppedSql } from './discussion-follows';
 /** A comment's own columns in `subject_comments`, as the discussions and the comments download read them. */
 export interface StoredCommentRow {
   id: string;
-  subject_id: string;
+  /** The subject whose discussion it is in (null: a board discussion's comment). */
+  subject_id: string | null;
+  /** The board discussion it is in (null: a subject's comment). */
+  board_discussion_id: string | null;
   user_id: string;
   body: string;
   hashtags: string[];
@@ -46,6 +49,6 @@ export const replyShown = (row: RepliedRow, team: boolean, reader: string | null
 export const hideCommentsSql = (which: string) => `
   WITH hidden AS (
     UPDATE subject_comments SET hidden_at = coalesce(hidden_at, now()), hidden_by = $1, hidden_reason = $2, updated_at = now() WHERE ${which}
-    RETURNING id, project_id, subject_id, user_id),
+    RETURNING id, project_id, subject_id, board_discussion_id, user_id),
   unfollowed AS (${followsOfHiddenCommentsDroppedSql('hidden')})
   SELECT count(*)::int AS hidden FROM hidden`;

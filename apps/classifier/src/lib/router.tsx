@@ -1,10 +1,10 @@
-import { commentAnchor, commentPath, labProjectPath, labWorkflowPath, projectPath, subjectPath } from '@chorus/client';
+import { boardDiscussionPath, boardPath, commentAnchor, commentPath, labProjectPath, labWorkflowPath, projectPath, subjectPath } from '@chorus/client';
 import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 
 /** A tiny history-API router: one path, `navigate()` to change it, `<Link>` for in-app links. */
 
 /** The paths others link to as well (the API's mails), defined once in the client. */
-export { commentAnchor, commentPath, labProjectPath, labWorkflowPath, projectPath, subjectPath };
+export { boardDiscussionPath, boardPath, commentAnchor, commentPath, labProjectPath, labWorkflowPath, projectPath, subjectPath };
 
 const NAVIGATE = 'chorus:navigate';
 
