@@ -61,6 +61,8 @@ export type Route =
   | { name: 'classify'; projectSlug: string; workflowId: string }
   | { name: 'subject'; projectSlug: string; subjectId: string }
   | { name: 'discussions'; projectSlug: string }
+  | { name: 'board'; projectSlug: string; boardId: string }
+  | { name: 'board-discussion'; projectSlug: string; discussionId: string }
   | { name: 'news'; projectSlug: string }
   | { name: 'stats'; projectSlug: string }
   | { name: 'read-set'; projectSlug: string; setId: string }
@@ -98,6 +100,10 @@ export function matchRoute(path: string): Route {
     if (subject) return { name: 'subject', projectSlug: decodeURIComponent(subject[1]!), subjectId: decodeURIComponent(subject[2]!) };
     const discussions = /^\/projects\/([^/]+)\/discussions\/?$/.exec(path);
     if (discussions) return { name: 'discussions', projectSlug: decodeURIComponent(discussions[1]!) };
+    const board = /^\/projects\/([^/]+)\/boards\/([^/]+)\/?$/.exec(path);
+    if (board) return { name: 'board', projectSlug: decodeURIComponent(board[1]!), boardId: decodeURIComponent(board[2]!) };
+    const boardDiscussion = /^\/projects\/([^/]+)\/talk\/([^/]+)\/?$/.exec(path);
+    if (boardDiscussion) return { name: 'board-discussion', projectSlug: decodeURIComponent(boardDiscussion[1]!), discussionId: decodeURIComponent(boardDiscussion[2]!) };
     const news = /^\/projects\/([^/]+)\/news\/?$/.exec(path);
     if (news) return { name: 'news', projectSlug: decodeURIComponent(news[1]!) };
     const stats = /^\/projects\/([^/]+)\/stats\/?$/.exec(path);
