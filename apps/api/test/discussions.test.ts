@@ -1,7 +1,9 @@
 import { boardDiscussionPageSchema, boardDiscussionPath, boardDiscussionSchema, boardDiscussionStartedSchema, boardSchema, projectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { projectCommentsSql } from '../src/discussions/discussions.service';
 
@@ -606,6 +608,47 @@ describe('Talk’s boards', () => {
       expect([closed.status, closed.body.type]).toEqual([409, 'urn:chorus:problem:board-archived']);
     }
     expect(bodiesOf(await stack.anonymous.boardDiscussion(started.id))).toHaveLength(3);
+  });
+
+  it('refuses to delete a board whose first discussion is being started, and a discussion or comment in a board being archived, once the other commits', async () => {
+    const projectId = await liveProject();
+    const board = await stack.client.createBoard(projectId, { title: 'Help' });
+    const ada = await newAccount(stack, 'Ada');
+    const started = await ada.client.startBoardDiscussion(board.id, { title: 'First', body: 'Hi' });
+    const empty = await stack.client.createBoard(projectId, { title: 'Empty' });
+    const holder = new Client({ connectionString: stack.config.databaseUrl });
+    await holder.connect();
+    /** `request`'s answer, sent while `holder` holds a change not committed yet, which it commits once the request waits for it (or has answered without waiting). */
+    const whileHeld = async (change: string, parameters: unknown[], request: () => Promise<{ status: number; body: Record<string, unknown> }>) => {
+      await holder.query('BEGIN');
+      await holder.query(change, parameters);
+      let answered = false;
+      const answer = request().finally(() => {
+        answered = true;
+      });
+      await until(async () => answered || (await stack.db.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%project_boards%'")).rows.length > 0, 'the request to wait');
+      await holder.query('COMMIT');
+      const { status, body } = await answer;
+      return [status, body.type];
+    };
+    try {
+      const startedMeanwhile = "INSERT INTO board_discussions (project_id, board_id, user_id, title) VALUES ($1, $2, $3, 'Meanwhile')";
+      expect(await whileHeld(startedMeanwhile, [projectId, empty.id, ada.id], () => send('DELETE', `/boards/${empty.id}`, stack.client.token))).toEqual([409, 'urn:chorus:problem:board-not-empty']);
+      expect((await stack.db.query('SELECT title FROM board_discussions WHERE board_id = $1', [empty.id])).rows).toEqual([{ title: 'Meanwhile' }]);
+
+      const archiving = 'UPDATE project_boards SET archived_at = now() WHERE id = $1';
+      expect(await whileHeld(archiving, [board.id], () => send('POST', `/boards/${board.id}/discussions`, ada.token, { title: 'Late', body: 'Late' }))).toEqual([409, 'urn:chorus:problem:board-archived']);
+      await stack.db.query('UPDATE project_boards SET archived_at = NULL WHERE id = $1', [board.id]);
+      expect(await whileHeld(archiving, [board.id], () => send('POST', `/board-discussions/${started.id}/comments`, ada.token, { body: 'Late' }))).toEqual([409, 'urn:chorus:problem:board-archived']);
+      expect((await stack.db.query('SELECT count(*)::int AS n FROM subject_comments c JOIN board_discussions d ON d.id = c.board_discussion_id WHERE d.board_id = $1', [board.id])).rows).toEqual([{ n: 1 }]);
+      // The board keeps its discussions, but not from their project's deletion.
+      await stack.client.updateProject(projectId, { status: 'draft' });
+      await stack.client.deleteProject(projectId);
+      expect((await stack.db.query('SELECT count(*)::int AS n FROM board_discussions WHERE project_id = $1', [projectId])).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
   });
 
   it('hides, reports, searches, lists among one’s own comments and downloads a board discussion’s comments as subjects’ comments', async () => {

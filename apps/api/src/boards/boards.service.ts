@@ -6,7 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth.decorators';
 import { conflict, notFound } from '../common/problem';
 import type { RateLimitNote } from '../common/rate-limits';
-import { cursorTimeSql } from '../common/sql';
+import { FOREIGN_KEY_VIOLATION, cursorTimeSql } from '../common/sql';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
 import { ProjectAccess } from '../projects/project-access';
 import { type DiscussionPlace, DiscussionsService, signInTo } from '../discussions/discussions.service';
@@ -74,6 +74,20 @@ const summaryView = (row: DiscussionRow): BoardDiscussionSummary => ({
 const archived = () =>
   conflict('This board is archived: its discussions stay readable, and take no new discussion nor comment. Start one in another of the project’s boards.', 'board-archived');
 
+/** The refusal to delete a board with discussions. */
+const notEmpty = () =>
+  conflict('This board has discussions, which deleting it would erase: archive it instead (PATCH /boards/:id with archived true), which keeps them readable.', 'board-not-empty');
+
+/**
+ * Holds the board ($1) open (neither deleted nor archived) until the transaction ends, for a discussion or comment
+ * posted in it: refused if it is archived, or gone meanwhile.
+ */
+async function holdOpen(manager: EntityManager, boardId: string): Promise<void> {
+  const [row] = await manager.query<{ archived_at: Date | null }[]>('SELECT archived_at FROM project_boards WHERE id = $1 FOR SHARE', [boardId]);
+  if (!row) throw notFound(`Board ${boardId}`, '/params/id');
+  if (row.archived_at) throw archived();
+}
+
 /**
  * Talk's boards: a project's researchers make its boards (Help, Science, Chat…), where volunteers start titled
  * discussions about no one subject. A board discussion's comments are subjects' discussions' comments in all but
@@ -134,14 +148,17 @@ export class BoardsService {
   /** Deletes a board without discussions; one with discussions is archived instead (409). */
   async delete(boardId: string, user: AuthUser): Promise<void> {
     const board = await this.researchedBoard(boardId, user);
-    await this.db.transaction(async (manager) => {
-      await manager.query(LOCK_BOARDS, [board.project_id]);
-      const [, deleted] = await manager.query<[unknown, number]>('DELETE FROM project_boards b WHERE b.id = $1 AND NOT EXISTS (SELECT 1 FROM board_discussions d WHERE d.board_id = b.id)', [boardId]);
-      if (!deleted) {
-        throw conflict('This board has discussions, which deleting it would erase: archive it instead (PATCH /boards/:id with archived true), which keeps them readable.', 'board-not-empty');
-      }
-      await this.renumber(manager, board.project_id);
-    });
+    // A discussion started meanwhile (after this statement's snapshot) is kept by the foreign key, which refuses then.
+    await this.db
+      .transaction(async (manager) => {
+        await manager.query(LOCK_BOARDS, [board.project_id]);
+        const [, deleted] = await manager.query<[unknown, number]>('DELETE FROM project_boards b WHERE b.id = $1 AND NOT EXISTS (SELECT 1 FROM board_discussions d WHERE d.board_id = b.id)', [boardId]);
+        if (!deleted) throw notEmpty();
+        await this.renumber(manager, board.project_id);
+      })
+      .catch((error: { code?: string }) => {
+        throw error.code === FOREIGN_KEY_VIOLATION ? notEmpty() : error;
+      });
   }
 
   /** A page of the board's discussions, the latest active first, and the board. */
@@ -157,10 +174,12 @@ export class BoardsService {
   async start(boardId: string, { title, body }: BoardDiscussionInput, user: AuthUser, note: RateLimitNote): Promise<BoardDiscussionStarted> {
     if (user.kind !== 'registered') throw signInTo('comment');
     const board = await this.readableBoard(boardId, user, '/params/id');
-    if (board.archived_at) throw archived();
     const place: DiscussionPlace = { projectId: board.project_id, column: 'board_discussion_id', id: randomUUID() };
     return this.discussions.postIn(place, { body }, user, await this.discussions.isTeam(board.project_id, user), note, {
-      before: (manager) => manager.query('INSERT INTO board_discussions (id, project_id, board_id, user_id, title) VALUES ($1, $2, $3, $4, $5)', [place.id, board.project_id, boardId, user.id, title]),
+      before: async (manager) => {
+        await holdOpen(manager, boardId);
+        await manager.query('INSERT INTO board_discussions (id, project_id, board_id, user_id, title) VALUES ($1, $2, $3, $4, $5)', [place.id, board.project_id, boardId, user.id, title]);
+      },
       answer: async (manager: EntityManager, comment: SubjectComment) => ({ ...summaryView((await manager.query<DiscussionRow[]>(`${DISCUSSIONS} WHERE d.id = $1`, [place.id]))[0]!), comment }),
     });
   }
@@ -178,8 +197,7 @@ export class BoardsService {
     if (user.kind !== 'registered') throw signInTo('comment');
     const { place, board } = await this.readableDiscussion(discussionId, user);
     if (replyTo) await this.discussions.assertAnswerable(replyTo, place);
-    if (board.archived_at) throw archived();
-    return this.discussions.postIn(place, { body, replyTo }, user, await this.discussions.isTeam(place.projectId, user), note);
+    return this.discussions.postIn(place, { body, replyTo }, user, await this.discussions.isTeam(place.projectId, user), note, { before: (manager) => holdOpen(manager, board.id) });
   }
 
   /** Follows a board discussion, or stops (`following` false), for the caller (an account). */

@@ -219,8 +219,8 @@ export class DiscussionsService {
 
   /**
    * Stores a comment by the caller (an account, whose access the caller checked) in the discussion `place`, as `post`
-   * says; `opening`, for a discussion it opens: what to store before it (in its transaction), and the answer to give
-   * (and keep for a retry) in the place of the comment.
+   * says; `opening`: what to check or store before it (in its transaction), and, for a discussion it opens, the answer
+   * to give (and keep for a retry) in the place of the comment.
    */
   async postIn<T = SubjectComment>(place: DiscussionPlace, { body, replyTo }: { body: string; replyTo?: string }, user: AuthUser, team: boolean, note: RateLimitNote, opening?: Opening<T>): Promise<T> {
     const { projectId } = place;
@@ -239,7 +239,7 @@ export class DiscussionsService {
         await this.notifications.tell(manager, { id: id!, projectId, authorId: user.id, body, replyTo: replyTo ?? null, discussion: place.id }, mailed);
         await manager.query(followedByCommentingSql(place.column), [projectId, place.id, user.id]);
         const comment = toView((await this.rowOf(manager, id!))!, viewer);
-        const answer = opening ? await opening.answer(manager, comment) : (comment as T);
+        const answer = opening?.answer ? await opening.answer(manager, comment) : (comment as T);
         await this.idempotentRequests.keepAnswerIn(manager, { body: answer });
         return answer;
       });
@@ -464,10 +464,10 @@ interface PageQuery {
   after?: { createdAt: string; commentId: string } | undefined;
 }
 
-/** What a comment that opens a discussion stores first, in its transaction, and the answer given in its place. */
+/** What a comment checks or stores first, in its transaction (its board still open), and, for one that opens a discussion, the answer given in its place. */
 export interface Opening<T> {
   before(manager: EntityManager): Promise<void>;
-  answer(manager: EntityManager, comment: SubjectComment): Promise<T>;
+  answer?(manager: EntityManager, comment: SubjectComment): Promise<T>;
 }
 
 /** Who reads a comment: the caller, and whether they are on its project's team (who see hidden comments). */

@@ -39,7 +39,7 @@ export class BoardDiscussion {
   @Column('uuid') projectId!: string;
   @ManyToOne(() => Project, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'project_id' }) project?: Relation<Project>;
   @Column('uuid') boardId!: string;
-  @ManyToOne(() => ProjectBoard, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'board_id' }) board?: Relation<ProjectBoard>;
+  @ManyToOne(() => ProjectBoard, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'board_id' }) board?: Relation<ProjectBoard>;
   /** Who started it (an account; kept nameless when it is deleted). */
   @Column('uuid') userId!: string;
   @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;

@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Talk's boards: a project's boards and their titled discussions (new, empty tables), whose comments are
  * `subject_comments` rows with a `board_discussion_id` in place of a subject (the column nullable, no default: no
- * rewrite), and whose follows are `discussion_follows` rows the same way. The new constraints are added NOT VALID
+ * rewrite), and whose follows are `discussion_follows` rows the same way. A board with discussions cannot be deleted
+ * (RESTRICT): one started while its board's delete reads it empty makes the delete fail, rather than vanish with it. The new constraints are added NOT VALID
  * (no scan under this transaction's lock) and validated by the next migration, outside a transaction.
  */
 export class ProjectBoards1798020000000 implements MigrationInterface {
@@ -18,7 +19,7 @@ export class ProjectBoards1798020000000 implements MigrationInterface {
     await queryRunner.query("CREATE INDEX \"board_discussions_board_recent_idx\" ON \"board_discussions\"  (\"board_id\", \"last_comment_at\", \"id\") ");
     await queryRunner.query("ALTER TABLE \"project_boards\" ADD CONSTRAINT \"FK_cdf6eaadac68092c6e510f9767e\" FOREIGN KEY (\"project_id\") REFERENCES \"projects\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"board_discussions\" ADD CONSTRAINT \"FK_9951f606110f37faad4c73afc8a\" FOREIGN KEY (\"project_id\") REFERENCES \"projects\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
-    await queryRunner.query("ALTER TABLE \"board_discussions\" ADD CONSTRAINT \"FK_32d42450b6c76117b31a7b194f5\" FOREIGN KEY (\"board_id\") REFERENCES \"project_boards\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
+    await queryRunner.query("ALTER TABLE \"board_discussions\" ADD CONSTRAINT \"FK_32d42450b6c76117b31a7b194f5\" FOREIGN KEY (\"board_id\") REFERENCES \"project_boards\"(\"id\") ON DELETE RESTRICT ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"board_discussions\" ADD CONSTRAINT \"FK_e9a1981cf91943e31a73deae06c\" FOREIGN KEY (\"user_id\") REFERENCES \"users\"(\"id\") ON DELETE CASCADE ON UPDATE NO ACTION");
     await queryRunner.query("ALTER TABLE \"subject_comments\" ADD \"board_discussion_id\" uuid");
     await queryRunner.query("ALTER TABLE \"subject_comments\" ALTER COLUMN \"subject_id\" DROP NOT NULL");
