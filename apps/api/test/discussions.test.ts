@@ -651,6 +651,28 @@ describe('Talk’s boards', () => {
     }
   });
 
+  it('lists and opens a discussion whose comments are all hidden or deleted (a spam title) to the team alone', async () => {
+    const projectId = await liveProject();
+    const board = await stack.client.createBoard(projectId, { title: 'Chat' });
+    const zed = await newAccount(stack, 'Zed');
+    const spam = await zed.client.startBoardDiscussion(board.id, { title: 'Cheap stamps at example.com', body: 'Buy now' });
+    const regret = await zed.client.startBoardDiscussion(board.id, { title: 'Oops', body: 'Wrong board' });
+    const kept = await zed.client.startBoardDiscussion(board.id, { title: 'Kept', body: 'First' });
+    await stack.client.postBoardComment(kept.id, { body: 'Second' });
+    await stack.client.hideComment(spam.comment.id, 'Spam');
+    await zed.client.deleteComment(regret.comment.id);
+    await stack.client.hideComment(kept.comment.id, 'Rude');
+    const titles = async (client: typeof stack.anonymous) => (await client.boardDiscussions(board.id)).discussions.map((each) => each.title);
+    expect(await titles(stack.anonymous)).toEqual(['Kept']);
+    expect(await titles(zed.client)).toEqual(['Kept']);
+    expect(await titles(stack.client)).toEqual(['Kept', 'Oops', 'Cheap stamps at example.com']);
+    for (const id of [spam.id, regret.id]) {
+      for (const token of [undefined, zed.token]) expect((await send('GET', `/board-discussions/${id}/comments`, token)).status).toBe(404);
+      expect((await send('POST', `/board-discussions/${id}/comments`, zed.token, { body: 'Still here' })).status).toBe(404);
+    }
+    expect(bodiesOf(await stack.client.boardDiscussion(spam.id))).toEqual(['Buy now']);
+  });
+
   it('hides, reports, searches, lists among one’s own comments and downloads a board discussion’s comments as subjects’ comments', async () => {
     const projectId = await liveProject();
     const board = await stack.client.createBoard(projectId, { title: 'Science' });

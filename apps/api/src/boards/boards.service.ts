@@ -43,9 +43,18 @@ const DISCUSSIONS = `
          (SELECT count(*)::int FROM subject_comments c WHERE c.board_discussion_id = d.id AND c.hidden_at IS NULL) AS comment_count
   FROM board_discussions d JOIN users u ON u.id = d.user_id`;
 
-/** A board's ($1) discussions, the latest active first (`board_discussions_board_recent_idx`): after the cursor ($2, $3; or nulls), $4 rows. */
+/**
+ * SQL: whether the discussion `d` has a comment shown to volunteers: one whose every comment is hidden or deleted (its
+ * author's spam title, say, or a banned one's) is the team's alone to list and open.
+ */
+const SHOWN_SQL = 'EXISTS (SELECT 1 FROM subject_comments c WHERE c.board_discussion_id = d.id AND c.hidden_at IS NULL)';
+
+/**
+ * A board's ($1) discussions, the latest active first (`board_discussions_board_recent_idx`): after the cursor ($2, $3;
+ * or nulls), $4 rows; only those with a shown comment unless the reader is on the team ($5).
+ */
 const BOARD_DISCUSSIONS = `${DISCUSSIONS}
-  WHERE d.board_id = $1 AND ($2::timestamptz IS NULL OR (d.last_comment_at, d.id) < ($2::timestamptz, $3::uuid))
+  WHERE d.board_id = $1 AND ($2::timestamptz IS NULL OR (d.last_comment_at, d.id) < ($2::timestamptz, $3::uuid)) AND ($5 OR ${SHOWN_SQL})
   ORDER BY d.last_comment_at DESC, d.id DESC LIMIT $4`;
 
 /** Holds the project's ($1) boards still while one is made, moved or deleted (their count and order), until the transaction ends. */
@@ -164,7 +173,8 @@ export class BoardsService {
   /** A page of the board's discussions, the latest active first, and the board. */
   async boardDiscussions(boardId: string, { limit, after }: BoardDiscussionsQuery, user: AuthUser | undefined): Promise<BoardDiscussionPage> {
     const board = await this.readableBoard(boardId, user);
-    const rows = await this.db.query<DiscussionRow[]>(BOARD_DISCUSSIONS, [boardId, after?.lastCommentAt ?? null, after?.discussionId ?? null, limit + 1]);
+    const team = await this.discussions.isTeam(board.project_id, user);
+    const rows = await this.db.query<DiscussionRow[]>(BOARD_DISCUSSIONS, [boardId, after?.lastCommentAt ?? null, after?.discussionId ?? null, limit + 1, team]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return { board: boardView(board), discussions: page.map(summaryView), next: rows.length > limit && last ? boardDiscussionCursor(last.cursor_time, last.id) : null };
@@ -186,8 +196,8 @@ export class BoardsService {
 
   /** A board discussion: its title and board, and a page of its comments, oldest first (as a subject's discussion). */
   async discussion(discussionId: string, query: CommentPageQuery, user: AuthUser | undefined): Promise<BoardDiscussion> {
-    const { place, board, row } = await this.readableDiscussion(discussionId, user);
-    const page = await this.discussions.discussionPage(place, query, user, await this.discussions.isTeam(place.projectId, user));
+    const { place, board, row, team } = await this.readableDiscussion(discussionId, user);
+    const page = await this.discussions.discussionPage(place, query, user, team);
     const { commentCount: _, lastCommentAt: __, ...summary } = summaryView(row);
     return { discussion: { ...summary, board: boardView(board) }, ...page };
   }
@@ -195,9 +205,9 @@ export class BoardsService {
   /** Posts a comment in a board discussion, as in a subject's (`postIn`); none in an archived board's. */
   async comment(discussionId: string, { body, replyTo }: BoardCommentInput, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
     if (user.kind !== 'registered') throw signInTo('comment');
-    const { place, board } = await this.readableDiscussion(discussionId, user);
+    const { place, board, team } = await this.readableDiscussion(discussionId, user);
     if (replyTo) await this.discussions.assertAnswerable(replyTo, place);
-    return this.discussions.postIn(place, { body, replyTo }, user, await this.discussions.isTeam(place.projectId, user), note, { before: (manager) => holdOpen(manager, board.id) });
+    return this.discussions.postIn(place, { body, replyTo }, user, team, note, { before: (manager) => holdOpen(manager, board.id) });
   }
 
   /** Follows a board discussion, or stops (`following` false), for the caller (an account). */
@@ -235,11 +245,16 @@ export class BoardsService {
     return board;
   }
 
-  /** The board discussion, its board, and where its comments are, if the caller may read its project. */
-  private async readableDiscussion(discussionId: string, user: AuthUser | undefined): Promise<{ place: DiscussionPlace; board: BoardRow; row: DiscussionRow }> {
+  /**
+   * The board discussion, its board, where its comments are, and whether the caller is on its project's team, if the
+   * caller may read its project; one without a shown comment only for the team (404 otherwise, as for none).
+   */
+  private async readableDiscussion(discussionId: string, user: AuthUser | undefined): Promise<{ place: DiscussionPlace; board: BoardRow; row: DiscussionRow; team: boolean }> {
     const [row] = await this.db.query<DiscussionRow[]>(`${DISCUSSIONS} WHERE d.id = $1`, [discussionId]);
     if (!row) throw notFound(`Board discussion ${discussionId}`, '/params/id');
     const board = await this.readableBoard(row.board_id, user);
-    return { place: { projectId: board.project_id, column: 'board_discussion_id', id: discussionId }, board, row };
+    const team = await this.discussions.isTeam(board.project_id, user);
+    if (!row.comment_count && !team) throw notFound(`Board discussion ${discussionId}`, '/params/id');
+    return { place: { projectId: board.project_id, column: 'board_discussion_id', id: discussionId }, board, row, team };
   }
 }
