@@ -673,6 +673,88 @@ describe('Talk’s boards', () => {
     expect(bodiesOf(await stack.client.boardDiscussion(spam.id))).toEqual(['Buy now']);
   });
 
+  it('keeps a draft project’s boards from outsiders and guests, on every board route', async () => {
+    const project = await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` });
+    const board = await stack.client.createBoard(project.id, { title: 'Team room' });
+    const started = await stack.client.startBoardDiscussion(board.id, { title: 'Plans', body: 'A note for the team' });
+    const outsider = await newAccount(stack, 'Rae');
+    const guest = await stack.anonymous.guest();
+    const routes = [
+      ['GET', `/projects/${project.id}/boards`, undefined],
+      ['POST', `/projects/${project.id}/boards`, { title: 'Mine' }],
+      ['PATCH', `/boards/${board.id}`, { title: 'Mine' }],
+      ['DELETE', `/boards/${board.id}`, undefined],
+      ['GET', `/boards/${board.id}/discussions`, undefined],
+      ['POST', `/boards/${board.id}/discussions`, { title: 'Let me in', body: 'Please' }],
+      ['GET', `/board-discussions/${started.id}/comments`, undefined],
+      ['POST', `/board-discussions/${started.id}/comments`, { body: 'Let me in' }],
+      ['PUT', `/board-discussions/${started.id}/follow`, undefined],
+      ['DELETE', `/board-discussions/${started.id}/follow`, undefined],
+    ] as const;
+    const answers = [];
+    const expected = [];
+    for (const [method, path, body] of routes) {
+      for (const [who, token] of [['outsider', outsider.token], ['guest', guest.token]] as const) {
+        const answer = await send(method, path, token, body);
+        answers.push([method, path, who, answer.status, answer.contentType]);
+        expected.push([method, path, who, 404, 'application/problem+json; charset=utf-8']);
+      }
+    }
+    expect(answers).toEqual(expected);
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM board_discussions WHERE board_id = $1', [board.id])).rows).toEqual([{ n: 1 }]);
+    expect(bodiesOf(await stack.client.boardDiscussion(started.id))).toEqual(['A note for the team']);
+  });
+
+  it('refuses a comment-banned volunteer a discussion, a comment and a follow; a ban hides their board comments and drops the follows that came of them, showing one again gives it back', async () => {
+    const projectId = await liveProject();
+    const board = await stack.client.createBoard(projectId, { title: 'Chat' });
+    const ada = await newAccount(stack, 'Ada');
+    const ivy = await newAccount(stack, 'Ivy');
+    const started = await ada.client.startBoardDiscussion(board.id, { title: 'Hello', body: 'Hi all' });
+    const rude = await ivy.client.postBoardComment(started.id, { body: 'Rude words' });
+    const follows = async () => (await stack.db.query('SELECT following, chosen FROM discussion_follows WHERE board_discussion_id = $1 AND user_id = $2', [started.id, ivy.id])).rows;
+    expect(await follows()).toEqual([{ following: true, chosen: false }]);
+
+    await stack.client.banFromComments(projectId, ivy.id, 'Rude', { hideComments: true });
+    for (const [method, path, body] of [
+      ['POST', `/boards/${board.id}/discussions`, { title: 'Again', body: 'Again' }],
+      ['POST', `/board-discussions/${started.id}/comments`, { body: 'Again' }],
+      ['PUT', `/board-discussions/${started.id}/follow`, undefined],
+    ] as const) {
+      const refused = await send(method, path, ivy.token, body);
+      expect([method, path, refused.status, refused.body.type]).toEqual([method, path, 403, 'urn:chorus:problem:comment-banned']);
+    }
+    expect(bodiesOf(await stack.anonymous.boardDiscussion(started.id))).toEqual(['Hi all']);
+    expect(await follows()).toEqual([]);
+    expect((await ivy.client.boardDiscussion(started.id)).commentBanned).toBe(true);
+
+    await stack.client.unhideComment(rude.id);
+    expect(bodiesOf(await stack.anonymous.boardDiscussion(started.id))).toEqual(['Hi all', 'Rude words']);
+    expect(await follows()).toEqual([{ following: true, chosen: false }]);
+  });
+
+  it('keeps a deleted account’s board discussion without its name, and a board comment’s deletion as a tombstone of since= downloads', async () => {
+    const projectId = await liveProject();
+    const board = await stack.client.createBoard(projectId, { title: 'Chat' });
+    const sol = await newAccount(stack, 'Sol');
+    const started = await sol.client.startBoardDiscussion(board.id, { title: 'Farewell', body: 'I was here' });
+    const second = await sol.client.postBoardComment(started.id, { body: 'Bye' });
+    await sol.client.deleteComment(second.id);
+    await sol.client.deleteAccount(ACCOUNT_PASSWORD);
+    expect((await stack.anonymous.boardDiscussions(board.id)).discussions.map((each) => [each.title, each.startedBy])).toEqual([['Farewell', { displayName: null }]]);
+    expect((await stack.anonymous.boardDiscussion(started.id)).discussion.startedBy).toEqual({ displayName: null });
+
+    const text = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/comments/download?format=ndjson&since=2000-01-01`, { headers: { authorization: `Bearer ${stack.client.token}` } }).then((response) => response.text());
+    const tombstones = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((row) => row.deleted_at !== null);
+    expect(tombstones.map((row) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)))).toEqual([
+      { comment_id: second.id, board_discussion_id: started.id, deleted_at: tombstones[0]!.updated_at, updated_at: expect.any(String) },
+    ]);
+  });
+
   it('hides, reports, searches, lists among one’s own comments and downloads a board discussion’s comments as subjects’ comments', async () => {
     const projectId = await liveProject();
     const board = await stack.client.createBoard(projectId, { title: 'Science' });

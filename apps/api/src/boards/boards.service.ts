@@ -182,8 +182,8 @@ export class BoardsService {
 
   /** Starts a discussion in the board with its first comment, by the caller (an account), as a comment is posted (`postIn`). */
   async start(boardId: string, { title, body }: BoardDiscussionInput, user: AuthUser, note: RateLimitNote): Promise<BoardDiscussionStarted> {
-    if (user.kind !== 'registered') throw signInTo('comment');
     const board = await this.readableBoard(boardId, user, '/params/id');
+    if (user.kind !== 'registered') throw signInTo('comment');
     const place: DiscussionPlace = { projectId: board.project_id, column: 'board_discussion_id', id: randomUUID() };
     return this.discussions.postIn(place, { body }, user, await this.discussions.isTeam(board.project_id, user), note, {
       before: async (manager) => {
@@ -204,16 +204,16 @@ export class BoardsService {
 
   /** Posts a comment in a board discussion, as in a subject's (`postIn`); none in an archived board's. */
   async comment(discussionId: string, { body, replyTo }: BoardCommentInput, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
-    if (user.kind !== 'registered') throw signInTo('comment');
     const { place, board, team } = await this.readableDiscussion(discussionId, user);
+    if (user.kind !== 'registered') throw signInTo('comment');
     if (replyTo) await this.discussions.assertAnswerable(replyTo, place);
     return this.discussions.postIn(place, { body, replyTo }, user, team, note, { before: (manager) => holdOpen(manager, board.id) });
   }
 
   /** Follows a board discussion, or stops (`following` false), for the caller (an account). */
   async follow(discussionId: string, following: boolean, user: AuthUser): Promise<DiscussionFollow> {
-    if (user.kind !== 'registered') throw signInTo('follow a discussion');
     const { place } = await this.readableDiscussion(discussionId, user);
+    if (user.kind !== 'registered') throw signInTo('follow a discussion');
     return this.discussions.setFollow(place, following, user);
   }
 
