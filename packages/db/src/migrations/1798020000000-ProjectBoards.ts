@@ -4,7 +4,10 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Talk's boards: a project's boards and their titled discussions (new, empty tables), whose comments are
  * `subject_comments` rows with a `board_discussion_id` in place of a subject (the column nullable, no default: no
  * rewrite), and whose follows are `discussion_follows` rows the same way. A board with discussions cannot be deleted
- * (RESTRICT): one started while its board's delete reads it empty makes the delete fail, rather than vanish with it. The new constraints are added NOT VALID
+ * (RESTRICT): one started while its board's delete reads it empty makes the delete fail, rather than vanish with it.
+ * An earlier release's API misreads a comment with no subject (its search, reported comments, comments download, a
+ * comment shown again and an edit): every API process runs this release before a board is made, and once a board
+ * comment exists, going back to an earlier release is unsafe (`down` deletes the boards' discussions and comments). The new constraints are added NOT VALID
  * (no scan under this transaction's lock) and validated by the next migration, outside a transaction.
  */
 export class ProjectBoards1798020000000 implements MigrationInterface {
