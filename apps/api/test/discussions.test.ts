@@ -786,6 +786,9 @@ describe('Talk’s boards', () => {
       ['The #postmark says 1902', null, started.id, 'Science', 'Dating the letters', false],
       ['Buy cheap stamps', null, started.id, 'Science', 'Dating the letters', true],
     ]);
+    // The board's columns come last: consumers of the download read its columns by position.
+    const columns = Object.keys(rows[0]!);
+    expect([columns.slice(0, 4), columns.slice(-5)]).toEqual([['comment_id', 'subject_id', 'external_id', 'author'], ['deleted_at', 'updated_at', 'board_discussion_id', 'board', 'discussion_title']]);
     await eve.client.deleteComment(started.comment.id);
     const [tombstone] = (await stack.db.query('SELECT subject_id, board_discussion_id FROM subject_comment_deletions WHERE comment_id = $1', [started.comment.id])).rows;
     expect(tombstone).toEqual({ subject_id: null, board_discussion_id: started.id });

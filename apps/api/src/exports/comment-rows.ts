@@ -32,14 +32,11 @@ export interface CommentRow extends StoredCommentRow {
 /** What `author` says of a deleted account's comment, as the classifier says it. */
 export const FORMER_VOLUNTEER = 'former volunteer';
 
-/** The columns, each with what it holds (the API's documentation and README list them). */
+/** The columns, each with what it holds (the API's documentation and README list them); a new one goes last, as consumers read them by position. */
 export const COMMENT_COLUMNS = {
   comment_id: "the comment's id",
   subject_id: "the id of the subject it is about (comments belong to the subject in the project, not to a workflow: join on subject_id to any workflow's downloads); empty for a comment in a board discussion",
   external_id: "the researchers' id of the subject, if it has one",
-  board_discussion_id: 'the id of the board discussion it is in (Talk’s boards: discussions about no one subject); empty for a comment on a subject',
-  board: 'the title of that board discussion’s board, as it is now; empty for a comment on a subject',
-  discussion_title: 'the title of that board discussion; empty for a comment on a subject',
   author: `its author's user id (GET /projects/:id/members names the team's), or "${FORMER_VOLUNTEER}" once they deleted their account`,
   author_role: "volunteer, reviewer, moderator or researcher (an owner, collaborator or scientist): its author's role in the project at the download, not when they wrote it",
   body: 'what they wrote, in Markdown, as it is now (after any edit)',
@@ -59,6 +56,9 @@ export const COMMENT_COLUMNS = {
     'only in a since= download: when its author deleted the comment (or it went with its subject), a tombstone, a row with nothing else but comment_id, subject_id, external_id (kept for a deleted subject), board_discussion_id and updated_at (the same moment): drop the comment you hold; empty on every other row',
   updated_at:
     "when the comment last changed (posted, edited, hidden or shown again, its author's account deleted, or deleted: its tombstone), or its reports did (a volunteer reported it, or again after a dismissal or with other words while open; its reports dismissed): what since= compares. Not a change of it: its author's role in the project",
+  board_discussion_id: 'the id of the board discussion it is in (Talk’s boards: discussions about no one subject); empty for a comment on a subject',
+  board: 'the title of that board discussion’s board, as it is now; empty for a comment on a subject. Renaming a board changes no comment’s updated_at: a since= download does not give its comments again (GET /projects/:id/boards has the boards’ titles now)',
+  discussion_title: 'the title of that board discussion; empty for a comment on a subject',
 } as const;
 
 /** The columns above that hold a list: a JSON list in JSON and NDJSON, joined with `;` in CSV. */
@@ -138,9 +138,6 @@ export function flattenComment(row: CommentRow): RecordOf<keyof typeof COMMENT_C
     comment_id: row.id,
     subject_id: row.subject_id,
     external_id: row.external_id,
-    board_discussion_id: row.board_discussion_id,
-    board: row.board,
-    discussion_title: row.discussion_title,
     author: row.user_kind === 'deleted' ? FORMER_VOLUNTEER : row.user_id,
     author_role: tombstone ? null : roleInWords(row.role),
     body: row.body,
@@ -157,5 +154,8 @@ export function flattenComment(row: CommentRow): RecordOf<keyof typeof COMMENT_C
     report_reasons: row.report_reasons,
     deleted_at: downloadTime(row.deleted_at),
     updated_at: downloadTime(row.updated_at),
+    board_discussion_id: row.board_discussion_id,
+    board: row.board,
+    discussion_title: row.discussion_title,
   };
 }
