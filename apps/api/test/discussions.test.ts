@@ -536,6 +536,9 @@ describe('Talk’s boards', () => {
     for (const token of [volunteer.token, moderator.token]) {
       expect((await send('POST', `/projects/${projectId}/boards`, token, { title: 'Mine' })).status).toBe(403);
       expect((await send('PATCH', `/boards/${help.id}`, token, { title: 'Mine' })).status).toBe(403);
+      // Asked who they are before what they send: a bad body too.
+      expect((await send('POST', `/projects/${projectId}/boards`, token, { title: 'x'.repeat(101) })).status).toBe(403);
+      expect((await send('PATCH', `/boards/${help.id}`, token, { position: -1 })).status).toBe(403);
     }
     const bad = await send('POST', `/projects/${projectId}/boards`, stack.client.token, { title: 'x'.repeat(101) });
     expect([bad.status, bad.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/title' })]]);

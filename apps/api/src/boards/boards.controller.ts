@@ -6,7 +6,9 @@ import { ApiRateLimited, type RateLimitNote, RateLimitNotes } from '../common/ra
 import { ApiProblemResponse, ApiZodBody, ApiZodResponse, ZodPipe, uuidParam } from '../common/zod';
 import { IdempotentCreate, REPLAYED_CREATION } from '../idempotent-requests/idempotent-requests';
 import { type CommentPageQuery, commentPageQuerySchema } from '../discussions/dto/discussions.dto';
-import { BoardsService } from './boards.service';
+import { AccessFirst } from '../projects/access-first';
+import { PROJECT_RESEARCHERS } from '../projects/project-access';
+import { BOARD_RESEARCHERS, BoardsService } from './boards.service';
 import {
   type BoardChanges,
   type BoardCommentInput,
@@ -47,6 +49,7 @@ export class BoardsController {
     summary: 'Makes a Talk board in the project, last in its list.',
     description: `Body: \`{ title, description? }\` (title 1 to ${BOARD_LIMITS.titleLength} characters on one line; description, Markdown, at most ${BOARD_LIMITS.descriptionLength}). At most ${BOARD_LIMITS.perProject} boards a project: 409 \`urn:chorus:problem:too-many-boards\` over it. ${RESEARCHERS_ONLY}`,
   })
+  @AccessFirst(PROJECT_RESEARCHERS)
   @IdempotentCreate('board')
   @ApiZodBody(boardInputSchema)
   @ApiZodResponse(boardSchema, { status: 201, description: 'Made', also: REPLAYED_CREATION })
@@ -59,6 +62,7 @@ export class BoardsController {
     summary: 'Renames, describes, moves or archives a Talk board.',
     description: `Body: any of \`{ title, description, position, archived }\` (422 naming \`/title\` for none). \`position\`: its place in the list from 0 (the boards from there move down one; past the end, last). \`archived\` true: its discussions stay readable and take no new discussion nor comment (409 \`urn:chorus:problem:board-archived\`); false opens it again. ${RESEARCHERS_ONLY}`,
   })
+  @AccessFirst(BOARD_RESEARCHERS)
   @ApiZodBody(boardChangesSchema)
   @ApiZodResponse(boardSchema, { description: 'The board, changed' })
   updateBoard(@Param('id', uuidParam('id')) boardId: string, @Body(new ZodPipe(boardChangesSchema)) changes: BoardChanges, @CurrentUser() user: AuthUser) {
@@ -70,6 +74,7 @@ export class BoardsController {
     summary: 'Deletes a Talk board without discussions (the boards after it move up one).',
     description: `One with discussions is refused with 409 \`urn:chorus:problem:board-not-empty\`: archive it instead (PATCH, \`archived\` true). ${RESEARCHERS_ONLY}`,
   })
+  @AccessFirst(BOARD_RESEARCHERS)
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiProblemResponse()

@@ -8,6 +8,7 @@ import { conflict, notFound } from '../common/problem';
 import type { RateLimitNote } from '../common/rate-limits';
 import { FOREIGN_KEY_VIOLATION, cursorTimeSql } from '../common/sql';
 import { IdempotentRequests } from '../idempotent-requests/idempotent-requests';
+import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
 import { type DiscussionPlace, DiscussionsService, signInTo } from '../discussions/discussions.service';
 import type { CommentPageQuery } from '../discussions/dto/discussions.dto';
@@ -239,7 +240,7 @@ export class BoardsService {
   }
 
   /** The board, if the caller researches its project (403), and may see it (404). */
-  private async researchedBoard(boardId: string, user: AuthUser): Promise<BoardRow> {
+  async researchedBoard(boardId: string, user: AuthUser): Promise<BoardRow> {
     const board = await this.readableBoard(boardId, user);
     await this.access.requireResearcher(board.project_id, user, '/params/id', `Board ${boardId}`);
     return board;
@@ -258,3 +259,6 @@ export class BoardsService {
     return { place: { projectId: board.project_id, column: 'board_discussion_id', id: discussionId }, board, row, team };
   }
 }
+
+/** A board's routes (`boards/:id`) for its project's researchers, asked first (`AccessFirst`). */
+export const BOARD_RESEARCHERS = routeAccess(BoardsService, (boards, id, user) => boards.researchedBoard(id, user));
