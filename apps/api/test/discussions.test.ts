@@ -610,7 +610,9 @@ describe('Talk’s boards', () => {
       const closed = await send('POST', path, bob.token, body);
       expect([closed.status, closed.body.type]).toEqual([409, 'urn:chorus:problem:board-archived']);
     }
-    expect(bodiesOf(await stack.anonymous.boardDiscussion(started.id))).toHaveLength(3);
+    const edit = await send('PATCH', `/comments/${started.comment.id}`, ada.token, { body: 'Changed after' });
+    expect([edit.status, edit.body.type]).toEqual([409, 'urn:chorus:problem:board-archived']);
+    expect(bodiesOf(await stack.anonymous.boardDiscussion(started.id))).toEqual(['Is it the whole #stamp?', 'Yes, @Ada, the whole one', 'Thanks!']);
   });
 
   it('refuses to delete a board whose first discussion is being started, and a discussion or comment in a board being archived, once the other commits', async () => {

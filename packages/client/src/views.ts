@@ -1444,7 +1444,7 @@ export const boardSchema = z.strictObject({
   title: z.string(),
   description: z.string().meta({ description: 'Markdown; empty when none' }),
   position: z.int().meta({ description: 'Its place in the project’s list of boards, from 0' }),
-  archivedAt: time.nullable().meta({ description: 'When its researchers archived it (null: open): its discussions stay readable, and take no new discussion nor comment' }),
+  archivedAt: time.nullable().meta({ description: 'When its researchers archived it (null: open): its discussions stay readable, and take no new discussion, comment nor edit' }),
 });
 /** A project's boards, in their order. */
 export const boardListSchema = z.strictObject({ boards: z.array(boardSchema) });

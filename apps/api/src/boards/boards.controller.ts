@@ -60,7 +60,7 @@ export class BoardsController {
   @Patch('boards/:id')
   @ApiOperation({
     summary: 'Renames, describes, moves or archives a Talk board.',
-    description: `Body: any of \`{ title, description, position, archived }\` (422 naming \`/title\` for none). \`position\`: its place in the list from 0 (the boards from there move down one; past the end, last). \`archived\` true: its discussions stay readable and take no new discussion nor comment (409 \`urn:chorus:problem:board-archived\`); false opens it again. ${RESEARCHERS_ONLY}`,
+    description: `Body: any of \`{ title, description, position, archived }\` (422 naming \`/title\` for none). \`position\`: its place in the list from 0 (the boards from there move down one; past the end, last). \`archived\` true: its discussions stay readable and take no new discussion, comment nor edit (409 \`urn:chorus:problem:board-archived\`); false opens it again. ${RESEARCHERS_ONLY}`,
   })
   @AccessFirst(BOARD_RESEARCHERS)
   @ApiZodBody(boardChangesSchema)

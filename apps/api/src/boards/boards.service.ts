@@ -12,6 +12,7 @@ import { routeAccess } from '../projects/access-first';
 import { ProjectAccess } from '../projects/project-access';
 import { type DiscussionPlace, DiscussionsService, signInTo } from '../discussions/discussions.service';
 import type { CommentPageQuery } from '../discussions/dto/discussions.dto';
+import { holdBoardOpen } from './board-open';
 import { type BoardChanges, type BoardCommentInput, type BoardDiscussionInput, type BoardDiscussionsQuery, type BoardInput, boardDiscussionCursor } from './dto/boards.dto';
 
 interface BoardRow {
@@ -80,23 +81,9 @@ const summaryView = (row: DiscussionRow): BoardDiscussionSummary => ({
   createdAt: row.created_at.toISOString(),
 });
 
-/** The refusal of a new discussion or comment in an archived board: what was said stays readable. */
-const archived = () =>
-  conflict('This board is archived: its discussions stay readable, and take no new discussion nor comment. Start one in another of the project’s boards.', 'board-archived');
-
 /** The refusal to delete a board with discussions. */
 const notEmpty = () =>
   conflict('This board has discussions, which deleting it would erase: archive it instead (PATCH /boards/:id with archived true), which keeps them readable.', 'board-not-empty');
-
-/**
- * Holds the board ($1) open (neither deleted nor archived) until the transaction ends, for a discussion or comment
- * posted in it: refused if it is archived, or gone meanwhile.
- */
-async function holdOpen(manager: EntityManager, boardId: string): Promise<void> {
-  const [row] = await manager.query<{ archived_at: Date | null }[]>('SELECT archived_at FROM project_boards WHERE id = $1 FOR SHARE', [boardId]);
-  if (!row) throw notFound(`Board ${boardId}`, '/params/id');
-  if (row.archived_at) throw archived();
-}
 
 /**
  * Talk's boards: a project's researchers make its boards (Help, Science, Chat…), where volunteers start titled
@@ -188,7 +175,7 @@ export class BoardsService {
     const place: DiscussionPlace = { projectId: board.project_id, column: 'board_discussion_id', id: randomUUID() };
     return this.discussions.postIn(place, { body }, user, await this.discussions.isTeam(board.project_id, user), note, {
       before: async (manager) => {
-        await holdOpen(manager, boardId);
+        await holdBoardOpen(manager, boardId);
         await manager.query('INSERT INTO board_discussions (id, project_id, board_id, user_id, title) VALUES ($1, $2, $3, $4, $5)', [place.id, board.project_id, boardId, user.id, title]);
       },
       answer: async (manager: EntityManager, comment: SubjectComment) => ({ ...summaryView((await manager.query<DiscussionRow[]>(`${DISCUSSIONS} WHERE d.id = $1`, [place.id]))[0]!), comment }),
@@ -208,7 +195,7 @@ export class BoardsService {
     const { place, board, team } = await this.readableDiscussion(discussionId, user);
     if (user.kind !== 'registered') throw signInTo('comment');
     if (replyTo) await this.discussions.assertAnswerable(replyTo, place);
-    return this.discussions.postIn(place, { body, replyTo }, user, team, note, { before: (manager) => holdOpen(manager, board.id) });
+    return this.discussions.postIn(place, { body, replyTo }, user, team, note, { before: (manager) => holdBoardOpen(manager, board.id) });
   }
 
   /** Follows a board discussion, or stops (`following` false), for the caller (an account). */

@@ -5,6 +5,7 @@ import { COMMENT_BANNED, lockCommentBan, lockCommentBanShared, recordCommentDele
 import { InjectThrottlerStorage } from '@nestjs/throttler';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
+import { holdBoardOpen } from '../boards/board-open';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, forbidden, notFound, validationFailed } from '../common/problem';
 import { type RateLimitNote, type RateLimitState, tooManyRequests } from '../common/rate-limits';
@@ -252,7 +253,7 @@ export class DiscussionsService {
    * Rewrites the caller's own comment, noting when, and tells those it mentions now who were not told of it before: an
    * edit that tells anyone counts against the hourly limit as a new comment would (not for the project's team). A
    * comment hidden between the check and the change is refused as one hidden before; one on a subject taken down, as a
-   * new comment on it would be (but the team's).
+   * new comment on it would be (but the team's); one in an archived board, as a new comment there.
    */
   async edit(commentId: string, { body }: CommentEdit, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
     const row = await this.ownComment(commentId, user, 'edit');
@@ -261,6 +262,7 @@ export class DiscussionsService {
     await this.counting(user, note, (count, mailed) =>
       this.db.transaction(async (manager) => {
         if (!team) await assertNotBanned(manager, row.project_id, user);
+        if (row.board_discussion_id) await holdBoardOpen(manager, row.board_discussion_id, 'discussion');
         const [, changed] = await manager.query<[unknown, number]>('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1 AND hidden_at IS NULL', [
           commentId,
           body,
