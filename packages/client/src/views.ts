@@ -1537,7 +1537,7 @@ const notificationFields = {
 /** A volunteer told of a comment (Talk's notifications). */
 export const commentNotificationSchema = z.strictObject({
   ...notificationFields,
-  kind: z.enum(COMMENT_NOTIFICATION_KINDS).meta({ description: 'reply: it answers their comment; mention: it names them (`@name`); team-mention: it calls the project’s team (`@team`), of which they are; discussion: it is new in a subject’s discussion they follow (they commented in it, or followed it)' }),
+  kind: z.enum(COMMENT_NOTIFICATION_KINDS).meta({ description: 'reply: it answers their comment; mention: it names them (`@name`); team-mention: it calls the project’s team (`@team`), of which they are; discussion: it is new in a discussion they follow, a subject’s or a board’s (they commented in it, started it, or followed it)' }),
   comment: z.strictObject({
     id,
     subjectId: id.nullable().meta({ description: 'The subject whose discussion it is in; null for a board discussion’s comment' }),
