@@ -505,7 +505,22 @@ describe('classifier in a browser: subjects’ discussions', () => {
     ]);
     await press(page, `nav a[href$="/boards/${board.id}"]`, true);
     await waitToSee(page.getByTestId('board-discussion').getByText('2 comments', { exact: false }));
-    expect(errors).toEqual([]);
+
+    // Twenty more: a next page; one that fails to come is said, and asked again by the same button.
+    for (let n = 1; n <= 20; n += 1) await suite.stack.client.startBoardDiscussion(board.id, { title: `Question ${n}`, body: 'Hm' });
+    await page.reload();
+    await waitToSee(page.getByRole('button', { name: 'Show more discussions' }));
+    const nextPage = (url: URL) => url.pathname.endsWith(`/boards/${board.id}/discussions`) && url.searchParams.has('after');
+    await page.route(nextPage, (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"status":503,"detail":"Away a moment."}' }));
+    await press(page, '#more-board-discussions');
+    const said = page.getByTestId('board').locator('.alert:not(.alert-empty)');
+    await waitToSee(said);
+    await page.unroute(nextPage);
+    await press(page, '#more-board-discussions');
+    await waitForFocus(page, '[data-testid="board-discussion"]:nth-child(21)');
+    expect(await page.getByTestId('board-discussion').count()).toBe(21);
+    expect(await said.count()).toBe(0);
+    expect(errors.filter((error) => !error.includes('503'))).toEqual([]);
   });
 
   it('offers "Done & Talk" to a signed-in volunteer by keyboard: it submits, opens the subject’s discussion, and the way back goes on with the session', async () => {

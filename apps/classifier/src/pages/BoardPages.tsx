@@ -1,5 +1,5 @@
-import { BOARD_LIMITS, COMMENT_LIMITS, type BoardDiscussionPage as BoardDiscussionList, type BoardDiscussionSummary, type ProjectView } from '@chorus/client';
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { BOARD_LIMITS, COMMENT_LIMITS, type BoardDiscussionSummary, type ProjectView } from '@chorus/client';
+import { useCallback, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Breadcrumb } from '../components/Breadcrumb';
 import { ErrorAlert } from '../components/ErrorAlert';
@@ -15,6 +15,7 @@ import { Link, accountPath, boardDiscussionPath, boardPath, navigate, projectPat
 import { useDocumentTitle } from '../lib/useDocumentTitle';
 import { useForm } from '../lib/useForm';
 import { useLoaded } from '../lib/useLoaded';
+import { useMorePages } from '../lib/useMorePages';
 import { DiscussionComments, DiscussionLoading, commentRefused, useCommentInAddress, useCommentPages } from './DiscussionPages';
 
 /** Discussions listed at a time on a board; "Show more discussions" asks for the next page. */
@@ -47,14 +48,13 @@ export function BoardPage({ projectSlug, boardId }: { projectSlug: string; board
   const { t } = useTranslation();
   const client = useClient();
   const { data: project, missing: projectMissing } = useLoaded(() => client.getProject(projectSlug), [client, projectSlug]);
-  const { data: first, problem, missing, reload } = useLoaded(() => client.boardDiscussions(boardId, { limit: PAGE_SIZE }), [client, boardId]);
-  const [more, setMore] = useState<BoardDiscussionList | null>(null);
-  const page = more ?? first;
+  const { data: page, problem, missing, reload } = useLoaded(() => client.boardDiscussions(boardId, { limit: PAGE_SIZE }), [client, boardId]);
+  const more = useMorePages(
+    page,
+    (read) => read.discussions,
+    (after) => client.boardDiscussions(boardId, { limit: PAGE_SIZE, after }),
+  );
   useDocumentTitle(page?.board.title ?? t('boards.heading'));
-  const showMore = async (after: string) => {
-    const next = await client.boardDiscussions(boardId, { limit: PAGE_SIZE, after });
-    setMore({ ...next, discussions: [...(page?.discussions ?? []), ...next.discussions] });
-  };
   if (projectMissing || missing) return <NothingHere testId="board-not-found" title={t('boards.notFoundTitle')} body={t('boards.notFound')} />;
   return (
     <div className="page page-board" data-testid="board">
@@ -69,13 +69,14 @@ export function BoardPage({ projectSlug, boardId }: { projectSlug: string; board
           <h1 tabIndex={-1}>{page.board.title}</h1>
           {page.board.description && <MarkdownView text={page.board.description} firstLevel={2} />}
           <h2>{t('boards.discussions')}</h2>
-          {page.discussions.length === 0 && <p data-testid="no-board-discussions">{t('boards.none')}</p>}
+          {more.items.length === 0 && <p data-testid="no-board-discussions">{t('boards.none')}</p>}
           <ul className="board-discussions">
-            {page.discussions.map((discussion) => (
-              <DiscussionLine key={discussion.id} projectSlug={project.slug} discussion={discussion} />
+            {more.items.map((discussion, index) => (
+              <DiscussionLine key={discussion.id} projectSlug={project.slug} discussion={discussion} row={more.newRow(index)} />
             ))}
           </ul>
-          <ShowMore next={page.next} onMore={showMore} label={t('boards.more')} />
+          <ErrorAlert problem={more.problem} />
+          <ShowMore id="more-board-discussions" next={more.next} onMore={more.showMore} loading={more.loading} label={t('boards.more')} />
           {page.board.archivedAt ? (
             <p className="comment-sign-in" data-testid="board-archived">
               {t('boards.archivedNote')}
@@ -91,10 +92,10 @@ export function BoardPage({ projectSlug, boardId }: { projectSlug: string; board
   );
 }
 
-function DiscussionLine({ projectSlug, discussion }: { projectSlug: string; discussion: BoardDiscussionSummary }) {
+function DiscussionLine({ projectSlug, discussion, row }: { projectSlug: string; discussion: BoardDiscussionSummary; row: ReturnType<ReturnType<typeof useMorePages>['newRow']> }) {
   const { t } = useTranslation();
   return (
-    <li data-testid="board-discussion">
+    <li data-testid="board-discussion" {...row}>
       <Link to={boardDiscussionPath(projectSlug, discussion.id)}>{discussion.title}</Link>{' '}
       <span className="muted">
         {t('boards.startedBy', { name: discussion.startedBy.displayName ?? t('talk.formerVolunteer') })} · {t('boards.comments', { count: discussion.commentCount })} ·{' '}
