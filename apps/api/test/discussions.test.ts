@@ -775,6 +775,13 @@ describe('Talk’s boards', () => {
 
     await eve.client.reportComment(spam.id, { reason: 'spam' });
     expect((await stack.client.reportedComments(projectId)).comments).toEqual([expect.objectContaining({ commentId: spam.id, subject: null, boardDiscussion: { id: started.id, title: 'Dating the letters' } })]);
+    // Its latest comment's time is that of a comment shown: hiding, showing again and deleting one counts it again.
+    const lastCommentAt = async () => (await stack.client.boardDiscussions(board.id)).discussions[0]!.lastCommentAt;
+    expect(await lastCommentAt()).toBe(spam.createdAt);
+    await stack.client.hideComment(spam.id, 'Advert');
+    expect(await lastCommentAt()).toBe(started.comment.createdAt);
+    await stack.client.unhideComment(spam.id);
+    expect(await lastCommentAt()).toBe(spam.createdAt);
     await stack.client.hideComment(spam.id, 'Advert');
     expect(bodiesOf(await eve.client.boardDiscussion(started.id))).toEqual(['The #postmark says 1902']);
     expect((await stack.anonymous.boardDiscussions(board.id)).discussions[0]!.commentCount).toBe(1);
@@ -795,6 +802,7 @@ describe('Talk’s boards', () => {
     const columns = Object.keys(rows[0]!);
     expect([columns.slice(0, 4), columns.slice(-5)]).toEqual([['comment_id', 'subject_id', 'external_id', 'author'], ['deleted_at', 'updated_at', 'board_discussion_id', 'board', 'discussion_title']]);
     await eve.client.deleteComment(started.comment.id);
+    expect(await lastCommentAt()).toBe(started.createdAt);
     const [tombstone] = (await stack.db.query('SELECT subject_id, board_discussion_id FROM subject_comment_deletions WHERE comment_id = $1', [started.comment.id])).rows;
     expect(tombstone).toEqual({ subject_id: null, board_discussion_id: started.id });
   });

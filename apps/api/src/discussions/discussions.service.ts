@@ -22,7 +22,7 @@ import { type CommentEdit, type CommentHiding, type CommentInput, type Discussio
 import { takenDownSql } from '../retirement/retired-by-sql';
 import { assertNotBanned } from './comment-bans.service';
 import { type DiscussionColumn, followKey, followedByCommentingSql, followsOfHiddenCommentsDroppedSql, followsOfShownCommentsSql } from './discussion-follows';
-import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, hideCommentsSql, replyShown } from './stored-comment';
+import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, hideCommentsSql, lastCommentRecountedSql, replyShown } from './stored-comment';
 
 export interface CommentRow extends StoredCommentRow, RepliedRow {
   project_id: string;
@@ -287,7 +287,7 @@ export class DiscussionsService {
       await lockCommentBan(manager, row.project_id, row.user_id);
       const [{ deleted }] = await manager.query<{ deleted: number }[]>(
         `WITH gone AS (DELETE FROM subject_comments WHERE id = $1 AND hidden_at IS NULL RETURNING id, project_id, subject_id, board_discussion_id, user_id), noted AS (${recordCommentDeletions('gone')}),
-           unfollowed AS (${followsOfHiddenCommentsDroppedSql('gone')}) SELECT count(*)::int AS deleted FROM gone`,
+           unfollowed AS (${followsOfHiddenCommentsDroppedSql('gone')}), recounted AS (${lastCommentRecountedSql('gone', 'gone')}) SELECT count(*)::int AS deleted FROM gone`,
         [commentId],
       );
       return deleted;
@@ -321,7 +321,8 @@ export class DiscussionsService {
       await manager.query(
         `WITH shown AS (
            UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL, updated_at = now() WHERE id = $1 AND hidden_at IS NOT NULL
-           RETURNING project_id, subject_id, board_discussion_id, user_id)
+           RETURNING id, project_id, subject_id, board_discussion_id, user_id),
+         recounted AS (${lastCommentRecountedSql('shown', 'back')})
          ${followsOfShownCommentsSql('shown')}`,
         [commentId],
       );
