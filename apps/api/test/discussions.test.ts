@@ -732,6 +732,7 @@ describe('Talk’s boards', () => {
     expect(bodiesOf(await stack.anonymous.boardDiscussion(started.id))).toEqual(['Hi all']);
     expect(await follows()).toEqual([]);
     expect((await ivy.client.boardDiscussion(started.id)).commentBanned).toBe(true);
+    expect([(await ivy.client.boardDiscussions(board.id)).commentBanned, (await ada.client.boardDiscussions(board.id)).commentBanned]).toEqual([true, false]);
 
     await stack.client.unhideComment(rude.id);
     expect(bodiesOf(await stack.anonymous.boardDiscussion(started.id))).toEqual(['Hi all', 'Rude words']);

@@ -520,6 +520,12 @@ describe('classifier in a browser: subjects’ discussions', () => {
     await waitForFocus(page, '[data-testid="board-discussion"]:nth-child(21)');
     expect(await page.getByTestId('board-discussion').count()).toBe(21);
     expect(await said.count()).toBe(0);
+
+    // Stopped from commenting: said up front, in the place of the form that starts a discussion.
+    await suite.stack.client.banFromComments(project.id, ada.id, 'Cooling off');
+    await page.reload();
+    await waitToSee(page.getByTestId('board-banned'));
+    expect(await page.locator('#discussion-title').count()).toBe(0);
     expect(errors.filter((error) => !error.includes('503'))).toEqual([]);
   });
 

@@ -1459,7 +1459,12 @@ export const boardDiscussionSummarySchema = z.strictObject({
   createdAt: time,
 });
 /** A page of a board's discussions, the latest active first; `next`, when there are more, goes in `after`. */
-export const boardDiscussionPageSchema = z.strictObject({ board: boardSchema, discussions: z.array(boardDiscussionSummarySchema), next: z.string().nullable() });
+export const boardDiscussionPageSchema = z.strictObject({
+  board: boardSchema,
+  discussions: z.array(boardDiscussionSummarySchema),
+  next: z.string().nullable(),
+  commentBanned: z.boolean().meta({ description: 'Whether the caller is stopped from commenting in the project (a comment ban): the classifier says so in the place of the form that starts a discussion' }),
+});
 /** A discussion just started in a board, with its first comment. */
 export const boardDiscussionStartedSchema = boardDiscussionSummarySchema.extend({ comment: subjectCommentSchema });
 /** A board discussion: its title and board, and a page of its comments, oldest first. */

@@ -158,14 +158,15 @@ export class BoardsService {
       });
   }
 
-  /** A page of the board's discussions, the latest active first, and the board. */
+  /** A page of the board's discussions, the latest active first, the board, and whether the caller is stopped from commenting. */
   async boardDiscussions(boardId: string, { limit, after }: BoardDiscussionsQuery, user: AuthUser | undefined): Promise<BoardDiscussionPage> {
     const board = await this.readableBoard(boardId, user);
     const team = await this.discussions.isTeam(board.project_id, user);
     const rows = await this.db.query<DiscussionRow[]>(BOARD_DISCUSSIONS, [boardId, after?.lastCommentAt ?? null, after?.discussionId ?? null, limit + 1, team]);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
-    return { board: boardView(board), discussions: page.map(summaryView), next: rows.length > limit && last ? boardDiscussionCursor(last.cursor_time, last.id) : null };
+    const commentBanned = !team && (await this.discussions.commentBanned(board.project_id, user));
+    return { board: boardView(board), discussions: page.map(summaryView), next: rows.length > limit && last ? boardDiscussionCursor(last.cursor_time, last.id) : null, commentBanned };
   }
 
   /** Starts a discussion in the board with its first comment, by the caller (an account), as a comment is posted (`postIn`). */

@@ -379,7 +379,7 @@ export class DiscussionsService {
   }
 
   /** Whether the caller, an account, is stopped from commenting in the project (read as it is now: a comment checks again as it is stored). */
-  private async commentBanned(projectId: string, user: AuthUser | undefined): Promise<boolean> {
+  async commentBanned(projectId: string, user: AuthUser | undefined): Promise<boolean> {
     if (user?.kind !== 'registered') return false;
     const [{ banned }] = await this.db.query<{ banned: boolean }[]>(COMMENT_BANNED, [projectId, user.id]);
     return banned;

@@ -81,6 +81,10 @@ export function BoardPage({ projectSlug, boardId }: { projectSlug: string; board
             <p className="comment-sign-in" data-testid="board-archived">
               {t('boards.archivedNote')}
             </p>
+          ) : page.commentBanned ? (
+            <p className="comment-sign-in" data-testid="board-banned">
+              {t('talk.errors.banned')}
+            </p>
           ) : (
             <StartDiscussion projectSlug={project.slug} boardId={boardId} />
           )}
