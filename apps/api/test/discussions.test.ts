@@ -790,6 +790,11 @@ describe('Talk’s boards', () => {
 
     const [own] = (await eve.client.myComments()).comments;
     expect(own).toMatchObject({ id: started.comment.id, subjectId: null, boardDiscussionId: started.id, discussionUrl: `${boardDiscussionPath((await stack.client.getProject(projectId)).slug, started.id)}#comment-${started.comment.id}` });
+    const ownRows = (await fetch(`${stack.baseUrl}/api/v1/account/comments.ndjson`, { headers: { authorization: `Bearer ${eve.token}` } }).then((response) => response.text()))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(ownRows.map((row) => [row.subject_id, row.discussion_title])).toEqual([[null, 'Dating the letters']]);
 
     const rows = (await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/comments/download?format=ndjson`, { headers: { authorization: `Bearer ${stack.client.token}` } }).then((response) => response.text()))
       .split('\n')

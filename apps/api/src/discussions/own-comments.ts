@@ -16,6 +16,8 @@ export interface OwnCommentRow extends StoredCommentRow, RepliedRow {
   team: boolean;
   /** `created_at` to the microsecond, for the cursor. */
   cursor_time: string;
+  /** The title of the board discussion it is in; null for a subject's comment. */
+  discussion_title: string | null;
 }
 
 /**
@@ -31,8 +33,8 @@ export interface OwnCommentRow extends StoredCommentRow, RepliedRow {
 export const ownCommentsSql = (order: 'ASC' | 'DESC', page = '') => `
   SELECT c.id, c.subject_id, c.board_discussion_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, ${REPLIED_SQL},
          p.id AS project_id, p.slug AS project_slug, p.title AS project_title, p.taken_down_at IS NOT NULL AS project_taken_down,
-         ${projectReadableBySql('$1::uuid')} AS readable, ${onTeamSql('$1::uuid')} AS team, ${cursorTimeSql('c.created_at')} AS cursor_time
-  FROM subject_comments c JOIN projects p ON p.id = c.project_id ${REPLIED_JOIN_SQL}
+         ${projectReadableBySql('$1::uuid')} AS readable, ${onTeamSql('$1::uuid')} AS team, ${cursorTimeSql('c.created_at')} AS cursor_time, bd.title AS discussion_title
+  FROM subject_comments c JOIN projects p ON p.id = c.project_id LEFT JOIN board_discussions bd ON bd.id = c.board_discussion_id ${REPLIED_JOIN_SQL}
   WHERE c.user_id = $1 ${page}
   ORDER BY c.created_at ${order}, c.id ${order}`;
 

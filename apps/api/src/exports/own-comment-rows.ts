@@ -25,6 +25,7 @@ export const OWN_COMMENT_COLUMNS = {
   hidden: "whether the project's moderators or researchers hid it from other volunteers",
   hidden_at: 'when it was hidden; empty when it is shown',
   hidden_reason: "why it was hidden, in the team's words, while you are on the project's team (as in its discussion); empty otherwise",
+  discussion_title: 'the title of the board discussion it is in; empty for a comment on a subject, and while you may not read the project',
 } as const;
 
 /** The columns above that hold a list: a JSON list in JSON and NDJSON, joined with `;` in CSV. */
@@ -50,5 +51,6 @@ export function ownCommentRecord(row: OwnCommentRow, root: string): RecordOf<key
     hidden: comment.hidden !== null,
     hidden_at: downloadTime(row.hidden_at),
     hidden_reason: comment.hidden?.reason ?? null,
+    discussion_title: row.readable ? row.discussion_title : null,
   };
 }
