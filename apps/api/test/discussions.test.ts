@@ -28,6 +28,15 @@ async function send(method: string, path: string, token: string | undefined, bod
   return { status: response.status, headers: response.headers, contentType: response.headers.get('content-type'), body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
 }
 
+/** The rows of an NDJSON download. */
+async function downloaded(path: string, token: string) {
+  const text = await fetch(`${stack.baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } }).then((response) => response.text());
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 const storedComments = async (subjectId: string) => (await stack.db.query('SELECT body, hashtags FROM subject_comments WHERE subject_id = $1 ORDER BY created_at', [subjectId])).rows;
 const bodiesOf = (page: { comments: { body: string }[] }) => page.comments.map((comment) => comment.body);
 
@@ -750,12 +759,7 @@ describe('Talk’s boards', () => {
     expect((await stack.anonymous.boardDiscussions(board.id)).discussions.map((each) => [each.title, each.startedBy])).toEqual([['Farewell', { displayName: null }]]);
     expect((await stack.anonymous.boardDiscussion(started.id)).discussion.startedBy).toEqual({ displayName: null });
 
-    const text = await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/comments/download?format=ndjson&since=2000-01-01`, { headers: { authorization: `Bearer ${stack.client.token}` } }).then((response) => response.text());
-    const tombstones = text
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((row) => row.deleted_at !== null);
+    const tombstones = (await downloaded(`/projects/${projectId}/comments/download?format=ndjson&since=2000-01-01`, stack.client.token)).filter((row) => row.deleted_at !== null);
     expect(tombstones.map((row) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)))).toEqual([
       { comment_id: second.id, board_discussion_id: started.id, deleted_at: tombstones[0]!.updated_at, updated_at: expect.any(String) },
     ]);
@@ -790,16 +794,10 @@ describe('Talk’s boards', () => {
 
     const [own] = (await eve.client.myComments()).comments;
     expect(own).toMatchObject({ id: started.comment.id, subjectId: null, boardDiscussionId: started.id, discussionUrl: `${boardDiscussionPath((await stack.client.getProject(projectId)).slug, started.id)}#comment-${started.comment.id}` });
-    const ownRows = (await fetch(`${stack.baseUrl}/api/v1/account/comments.ndjson`, { headers: { authorization: `Bearer ${eve.token}` } }).then((response) => response.text()))
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const ownRows = await downloaded('/account/comments.ndjson', eve.token);
     expect(ownRows.map((row) => [row.subject_id, row.discussion_title])).toEqual([[null, 'Dating the letters']]);
 
-    const rows = (await fetch(`${stack.baseUrl}/api/v1/projects/${projectId}/comments/download?format=ndjson`, { headers: { authorization: `Bearer ${stack.client.token}` } }).then((response) => response.text()))
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const rows = await downloaded(`/projects/${projectId}/comments/download?format=ndjson`, stack.client.token);
     expect(rows.map((row) => [row.body, row.subject_id, row.board_discussion_id, row.board, row.discussion_title, row.hidden])).toEqual([
       ['The #postmark says 1902', null, started.id, 'Science', 'Dating the letters', false],
       ['Buy cheap stamps', null, started.id, 'Science', 'Dating the letters', true],
