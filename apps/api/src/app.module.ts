@@ -28,6 +28,7 @@ import { ReaggregationModule } from './reaggregation/reaggregation.module';
 import { RetirementModule } from './retirement/retirement.module';
 import { SubjectReportsModule } from './subject-reports/subject-reports.module';
 import { DiscussionsModule } from './discussions/discussions.module';
+import { BoardsModule } from './boards/boards.module';
 import { CommentReportsModule } from './comment-reports/comment-reports.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { UnsubscriptionsModule } from './unsubscriptions/unsubscriptions.module';
@@ -71,6 +72,7 @@ export class AppModule {
         RetirementModule,
         SubjectReportsModule,
         DiscussionsModule,
+        BoardsModule,
         ProjectNewsModule,
         AboutPagesModule,
         WebhooksModule,

@@ -119,7 +119,7 @@ describe('notifications', () => {
       kind: 'reply',
       createdAt: expect.any(String),
       readAt: null,
-      comment: { id: reply.id, subjectId, projectId, projectSlug: slug, excerpt: `A postmark, @${graceName}: see the ring.`, author: { displayName: reply.author.displayName } },
+      comment: { id: reply.id, subjectId, boardDiscussionId: null, projectId, projectSlug: slug, excerpt: `A postmark, @${graceName}: see the ring.`, author: { displayName: reply.author.displayName } },
     });
     expect(ofComments(page)[0]!.comment.excerpt).toBe(`${'Long '.repeat(28).trimEnd()}…`);
     expect((await ida.client.notifications()).notifications).toEqual([]);
@@ -456,9 +456,10 @@ describe('following a discussion', () => {
     // The many accounts go, their comments and follows with them, before the next tests.
     await stack.db.query('DELETE FROM subject_comments WHERE subject_id = $1', [otherSubjectId]);
     await stack.db.query('DELETE FROM users WHERE id = ANY($1::uuid[])', [many]);
-    // Its primary key (project, subject, volunteer) or its index of subjects, whichever the planner finds smaller; of
-    // the comments, only the one replied to (`r`), never the discussion's earlier ones.
-    expect(indexesOf(plan, 'd')).toEqual([expect.stringMatching(/^discussion_follows_(pkey|subject_idx)$/)]);
+    // Its unique key (project, subject, volunteer) or its index of subjects, whichever the planner finds smaller, and
+    // the board discussions' key (`bd`); of the comments, only the one replied to (`r`), never the discussion's earlier ones.
+    expect(indexesOf(plan, 'd')).toEqual([expect.stringMatching(/^discussion_follows_(subject_key|subject_idx)$/)]);
+    expect(indexesOf(plan, 'bd')).toEqual(['discussion_follows_board_key']);
     expect(aliasesReading(plan, 'subject_comments').filter((alias) => alias !== 'r')).toEqual([]);
   });
 

@@ -262,6 +262,8 @@ describe('the API answers as its OpenAPI document says', () => {
         'DELETE /account',
         'POST /projects/{id}/invitations',
         'POST /subjects/{id}/comments',
+        'POST /boards/{id}/discussions',
+        'POST /board-discussions/{id}/comments',
         'POST /projects/{id}/news',
         'PATCH /comments/{id}',
       ].sort(),
@@ -371,9 +373,12 @@ describe('the API answers as its OpenAPI document says', () => {
     expect(keys.sort()).toEqual(
       [
         ['POST /account/api-keys header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /board-discussions/{id}/comments header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /boards/{id}/discussions header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /classifications header Idempotency-Key', true, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /collections header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
+        ['POST /projects/{id}/boards header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/news header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/subject-sets header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],
         ['POST /projects/{id}/webhooks header Idempotency-Key', false, { type: 'string', minLength: 8, maxLength: 200 }],

@@ -1,7 +1,9 @@
-import { projectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
+import { boardDiscussionPageSchema, boardDiscussionPath, boardDiscussionSchema, boardDiscussionStartedSchema, boardSchema, projectCommentPageSchema, subjectCommentSchema, subjectDiscussionSchema } from '@chorus/client';
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { ACCOUNT_PASSWORD, newAccount, newMember } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
+import { until } from '../../../test/support/waiting';
 import { voteWorkflow } from '../../../test/support/workflows';
 import { projectCommentsSql } from '../src/discussions/discussions.service';
 
@@ -24,6 +26,15 @@ async function send(method: string, path: string, token: string | undefined, bod
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, contentType: response.headers.get('content-type'), body: (text ? JSON.parse(text) : {}) as Record<string, unknown> };
+}
+
+/** The rows of an NDJSON download. */
+async function downloaded(path: string, token: string) {
+  const text = await fetch(`${stack.baseUrl}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } }).then((response) => response.text());
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 const storedComments = async (subjectId: string) => (await stack.db.query('SELECT body, hashtags FROM subject_comments WHERE subject_id = $1 ORDER BY created_at', [subjectId])).rows;
@@ -517,5 +528,288 @@ describe('subjects’ discussions', () => {
     }
     const missing = await send('GET', `/subjects/${randomUUID()}/comments?projectId=${projectId}`, undefined);
     expect([missing.status, missing.body.errors]).toEqual([404, [expect.objectContaining({ pointer: '/params/id' })]]);
+  });
+});
+
+describe('Talk’s boards', () => {
+  const liveProject = async () => (await stack.client.createProject({ title: `Boards ${randomUUID().slice(0, 8)}`, status: 'live' })).id;
+
+  it('lets the project’s researchers make, rename, describe, reorder, archive and delete (empty) boards, up to the cap; volunteers read them', async () => {
+    const projectId = await liveProject();
+    const volunteer = await newAccount(stack, 'Bea');
+    const moderator = await newMember(stack, projectId, 'moderator', 'Mo');
+    expect(await stack.anonymous.boards(projectId)).toEqual({ boards: [] });
+    const help = await stack.client.createBoard(projectId, { title: ' Help ', description: 'Ask how to classify' });
+    expect(boardSchema.parse(help)).toEqual(help);
+    expect(help).toMatchObject({ projectId, title: 'Help', description: 'Ask how to classify', position: 0, archivedAt: null });
+    const science = await stack.client.createBoard(projectId, { title: 'Science' });
+    const chat = await stack.client.createBoard(projectId, { title: 'Chat' });
+    for (const token of [volunteer.token, moderator.token]) {
+      expect((await send('POST', `/projects/${projectId}/boards`, token, { title: 'Mine' })).status).toBe(403);
+      expect((await send('PATCH', `/boards/${help.id}`, token, { title: 'Mine' })).status).toBe(403);
+      // Asked who they are before what they send: a bad body too.
+      expect((await send('POST', `/projects/${projectId}/boards`, token, { title: 'x'.repeat(101) })).status).toBe(403);
+      expect((await send('PATCH', `/boards/${help.id}`, token, { position: -1 })).status).toBe(403);
+    }
+    const bad = await send('POST', `/projects/${projectId}/boards`, stack.client.token, { title: 'x'.repeat(101) });
+    expect([bad.status, bad.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/title' })]]);
+
+    expect(await stack.client.updateBoard(chat.id, { position: 0, title: 'Chatter', description: 'Anything' })).toMatchObject({ title: 'Chatter', description: 'Anything', position: 0 });
+    const titles = async () => (await stack.anonymous.boards(projectId)).boards.map((board) => [board.title, board.position]);
+    expect(await titles()).toEqual([['Chatter', 0], ['Help', 1], ['Science', 2]]);
+    await stack.client.startBoardDiscussion(science.id, { title: 'Why stamps?', body: 'Tell me' });
+    const notEmpty = await send('DELETE', `/boards/${science.id}`, stack.client.token);
+    expect([notEmpty.status, notEmpty.body.type]).toEqual([409, 'urn:chorus:problem:board-not-empty']);
+    expect((await stack.client.updateBoard(science.id, { archived: true })).archivedAt).toEqual(expect.any(String));
+    await stack.client.deleteBoard(help.id);
+    expect(await titles()).toEqual([['Chatter', 0], ['Science', 1]]);
+
+    // The cap: 20 boards a project.
+    await stack.db.query("INSERT INTO project_boards (project_id, title, position) SELECT $1, 'Board ' || n, n + 1 FROM generate_series(1, 18) n", [projectId]);
+    const over = await send('POST', `/projects/${projectId}/boards`, stack.client.token, { title: 'One more' });
+    expect([over.status, over.body.type]).toEqual([409, 'urn:chorus:problem:too-many-boards']);
+  });
+
+  it('lets volunteers start titled discussions in a board, listed the latest active first a page at a time, and comment in them as in a subject’s', async () => {
+    const projectId = await liveProject();
+    const board = await stack.client.createBoard(projectId, { title: 'Help' });
+    const ada = await newAccount(stack, 'Ada');
+    const bob = await newAccount(stack, 'Bob');
+    const key = randomUUID();
+    const started = await ada.client.startBoardDiscussion(board.id, { title: '  How do I mark a stamp?  ', body: 'Is it the whole #stamp?' }, key);
+    const { replayed: _, ...answer } = started;
+    expect(boardDiscussionStartedSchema.parse(answer)).toEqual(answer);
+    expect(started).toMatchObject({ boardId: board.id, title: 'How do I mark a stamp?', startedBy: { displayName: 'Ada' }, commentCount: 1, replayed: false, comment: { subjectId: null, boardDiscussionId: started.id, hashtags: ['stamp'], mine: true } });
+    expect(await ada.client.startBoardDiscussion(board.id, { title: '  How do I mark a stamp?  ', body: 'Is it the whole #stamp?' }, key)).toMatchObject({ id: started.id, replayed: true });
+    const other = await bob.client.startBoardDiscussion(board.id, { title: 'Hello all', body: 'Glad to be here' });
+    const long = await send('POST', `/boards/${board.id}/discussions`, bob.token, { title: 'x'.repeat(201), body: 'Long' });
+    expect([long.status, long.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/title' })]]);
+    const guest = await send('POST', `/boards/${board.id}/discussions`, (await stack.anonymous.guest()).token, { title: 'Guest', body: 'Hi' });
+    expect([guest.status, guest.body.type]).toEqual([403, 'urn:chorus:problem:account-required']);
+
+    // A reply in the first moves it to the top; pages of one.
+    const reply = await bob.client.postBoardComment(started.id, { body: 'Yes, @Ada, the whole one', replyTo: started.comment.id });
+    expect(reply).toMatchObject({ boardDiscussionId: started.id, subjectId: null, replyTo: { id: started.comment.id, authorDisplayName: 'Ada' } });
+    const first = await stack.anonymous.boardDiscussions(board.id, { limit: 1 });
+    expect(boardDiscussionPageSchema.parse(first)).toEqual(first);
+    expect(first.discussions.map((each) => [each.title, each.commentCount])).toEqual([['How do I mark a stamp?', 2]]);
+    expect(first.discussions[0]!.lastCommentAt).toBe(reply.createdAt);
+    const second = await stack.anonymous.boardDiscussions(board.id, { limit: 1, after: first.next! });
+    expect([second.discussions.map((each) => each.id), second.next]).toEqual([[other.id], null]);
+
+    const read = await stack.anonymous.boardDiscussion(started.id);
+    expect(boardDiscussionSchema.parse(read)).toEqual(read);
+    expect(read).toMatchObject({ discussion: { id: started.id, title: 'How do I mark a stamp?', board: { id: board.id, title: 'Help' } }, following: false, commentBanned: false });
+    expect(bodiesOf(read)).toEqual(['Is it the whole #stamp?', 'Yes, @Ada, the whole one']);
+    // A reply to a comment of another discussion is refused naming /replyTo.
+    const elsewhere = await send('POST', `/board-discussions/${other.id}/comments`, ada.token, { body: 'Hm', replyTo: started.comment.id });
+    expect([elsewhere.status, elsewhere.body.errors]).toEqual([422, [expect.objectContaining({ pointer: '/replyTo' })]]);
+
+    // Ada follows what she started, and is told of Bob's reply (a reply, first reason); both follow it now.
+    expect((await ada.client.boardDiscussion(started.id)).following).toBe(true);
+    expect((await ada.client.notifications()).notifications).toEqual([expect.objectContaining({ kind: 'reply', comment: expect.objectContaining({ id: reply.id, subjectId: null, boardDiscussionId: started.id }) })]);
+    const carl = await newAccount(stack, 'Carl');
+    await carl.client.followBoardDiscussion(started.id);
+    await ada.client.postBoardComment(started.id, { body: 'Thanks!' });
+    expect((await carl.client.notifications()).notifications.map((each) => each.kind)).toEqual(['discussion']);
+    expect((await bob.client.notifications()).notifications.map((each) => each.kind)).toEqual(['discussion']);
+    expect((await carl.client.followBoardDiscussion(started.id, false)).following).toBe(false);
+
+    // Archived: read, and closed to new discussions and comments.
+    await stack.client.updateBoard(board.id, { archived: true });
+    for (const [path, body] of [[`/boards/${board.id}/discussions`, { title: 'Late', body: 'Late' }], [`/board-discussions/${started.id}/comments`, { body: 'Late' }]] as const) {
+      const closed = await send('POST', path, bob.token, body);
+      expect([closed.status, closed.body.type]).toEqual([409, 'urn:chorus:problem:board-archived']);
+    }
+    const edit = await send('PATCH', `/comments/${started.comment.id}`, ada.token, { body: 'Changed after' });
+    expect([edit.status, edit.body.type]).toEqual([409, 'urn:chorus:problem:board-archived']);
+    expect(bodiesOf(await stack.anonymous.boardDiscussion(started.id))).toEqual(['Is it the whole #stamp?', 'Yes, @Ada, the whole one', 'Thanks!']);
+  });
+
+  it('refuses to delete a board whose first discussion is being started, and a discussion or comment in a board being archived, once the other commits', async () => {
+    const projectId = await liveProject();
+    const board = await stack.client.createBoard(projectId, { title: 'Help' });
+    const ada = await newAccount(stack, 'Ada');
+    const started = await ada.client.startBoardDiscussion(board.id, { title: 'First', body: 'Hi' });
+    const empty = await stack.client.createBoard(projectId, { title: 'Empty' });
+    const holder = new Client({ connectionString: stack.config.databaseUrl });
+    await holder.connect();
+    /** `request`'s answer, sent while `holder` holds a change not committed yet, which it commits once the request waits for it (or has answered without waiting). */
+    const whileHeld = async (change: string, parameters: unknown[], request: () => Promise<{ status: number; body: Record<string, unknown> }>) => {
+      await holder.query('BEGIN');
+      await holder.query(change, parameters);
+      let answered = false;
+      const answer = request().finally(() => {
+        answered = true;
+      });
+      await until(async () => answered || (await stack.db.query("SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%project_boards%'")).rows.length > 0, 'the request to wait');
+      await holder.query('COMMIT');
+      const { status, body } = await answer;
+      return [status, body.type];
+    };
+    try {
+      const startedMeanwhile = "INSERT INTO board_discussions (project_id, board_id, user_id, title) VALUES ($1, $2, $3, 'Meanwhile')";
+      expect(await whileHeld(startedMeanwhile, [projectId, empty.id, ada.id], () => send('DELETE', `/boards/${empty.id}`, stack.client.token))).toEqual([409, 'urn:chorus:problem:board-not-empty']);
+      expect((await stack.db.query('SELECT title FROM board_discussions WHERE board_id = $1', [empty.id])).rows).toEqual([{ title: 'Meanwhile' }]);
+
+      const archiving = 'UPDATE project_boards SET archived_at = now() WHERE id = $1';
+      expect(await whileHeld(archiving, [board.id], () => send('POST', `/boards/${board.id}/discussions`, ada.token, { title: 'Late', body: 'Late' }))).toEqual([409, 'urn:chorus:problem:board-archived']);
+      await stack.db.query('UPDATE project_boards SET archived_at = NULL WHERE id = $1', [board.id]);
+      expect(await whileHeld(archiving, [board.id], () => send('POST', `/board-discussions/${started.id}/comments`, ada.token, { body: 'Late' }))).toEqual([409, 'urn:chorus:problem:board-archived']);
+      expect((await stack.db.query('SELECT count(*)::int AS n FROM subject_comments c JOIN board_discussions d ON d.id = c.board_discussion_id WHERE d.board_id = $1', [board.id])).rows).toEqual([{ n: 1 }]);
+      // The board keeps its discussions, but not from their project's deletion.
+      await stack.client.updateProject(projectId, { status: 'draft' });
+      await stack.client.deleteProject(projectId);
+      expect((await stack.db.query('SELECT count(*)::int AS n FROM board_discussions WHERE project_id = $1', [projectId])).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await holder.query('ROLLBACK');
+      await holder.end();
+    }
+  });
+
+  it('lists and opens a discussion whose comments are all hidden or deleted (a spam title) to the team alone', async () => {
+    const projectId = await liveProject();
+    const board = await stack.client.createBoard(projectId, { title: 'Chat' });
+    const zed = await newAccount(stack, 'Zed');
+    const spam = await zed.client.startBoardDiscussion(board.id, { title: 'Cheap stamps at example.com', body: 'Buy now' });
+    const regret = await zed.client.startBoardDiscussion(board.id, { title: 'Oops', body: 'Wrong board' });
+    const kept = await zed.client.startBoardDiscussion(board.id, { title: 'Kept', body: 'First' });
+    await stack.client.postBoardComment(kept.id, { body: 'Second' });
+    await stack.client.hideComment(spam.comment.id, 'Spam');
+    await zed.client.deleteComment(regret.comment.id);
+    await stack.client.hideComment(kept.comment.id, 'Rude');
+    const titles = async (client: typeof stack.anonymous) => (await client.boardDiscussions(board.id)).discussions.map((each) => each.title);
+    expect(await titles(stack.anonymous)).toEqual(['Kept']);
+    expect(await titles(zed.client)).toEqual(['Kept']);
+    expect(await titles(stack.client)).toEqual(['Kept', 'Oops', 'Cheap stamps at example.com']);
+    for (const id of [spam.id, regret.id]) {
+      for (const token of [undefined, zed.token]) expect((await send('GET', `/board-discussions/${id}/comments`, token)).status).toBe(404);
+      expect((await send('POST', `/board-discussions/${id}/comments`, zed.token, { body: 'Still here' })).status).toBe(404);
+    }
+    expect(bodiesOf(await stack.client.boardDiscussion(spam.id))).toEqual(['Buy now']);
+  });
+
+  it('keeps a draft project’s boards from outsiders and guests, on every board route', async () => {
+    const project = await stack.client.createProject({ title: `Draft ${randomUUID().slice(0, 8)}` });
+    const board = await stack.client.createBoard(project.id, { title: 'Team room' });
+    const started = await stack.client.startBoardDiscussion(board.id, { title: 'Plans', body: 'A note for the team' });
+    const outsider = await newAccount(stack, 'Rae');
+    const guest = await stack.anonymous.guest();
+    const routes = [
+      ['GET', `/projects/${project.id}/boards`, undefined],
+      ['POST', `/projects/${project.id}/boards`, { title: 'Mine' }],
+      ['PATCH', `/boards/${board.id}`, { title: 'Mine' }],
+      ['DELETE', `/boards/${board.id}`, undefined],
+      ['GET', `/boards/${board.id}/discussions`, undefined],
+      ['POST', `/boards/${board.id}/discussions`, { title: 'Let me in', body: 'Please' }],
+      ['GET', `/board-discussions/${started.id}/comments`, undefined],
+      ['POST', `/board-discussions/${started.id}/comments`, { body: 'Let me in' }],
+      ['PUT', `/board-discussions/${started.id}/follow`, undefined],
+      ['DELETE', `/board-discussions/${started.id}/follow`, undefined],
+    ] as const;
+    const answers = [];
+    const expected = [];
+    for (const [method, path, body] of routes) {
+      for (const [who, token] of [['outsider', outsider.token], ['guest', guest.token]] as const) {
+        const answer = await send(method, path, token, body);
+        answers.push([method, path, who, answer.status, answer.contentType]);
+        expected.push([method, path, who, 404, 'application/problem+json; charset=utf-8']);
+      }
+    }
+    expect(answers).toEqual(expected);
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM board_discussions WHERE board_id = $1', [board.id])).rows).toEqual([{ n: 1 }]);
+    expect(bodiesOf(await stack.client.boardDiscussion(started.id))).toEqual(['A note for the team']);
+  });
+
+  it('refuses a comment-banned volunteer a discussion, a comment and a follow; a ban hides their board comments and drops the follows that came of them, showing one again gives it back', async () => {
+    const projectId = await liveProject();
+    const board = await stack.client.createBoard(projectId, { title: 'Chat' });
+    const ada = await newAccount(stack, 'Ada');
+    const ivy = await newAccount(stack, 'Ivy');
+    const started = await ada.client.startBoardDiscussion(board.id, { title: 'Hello', body: 'Hi all' });
+    const rude = await ivy.client.postBoardComment(started.id, { body: 'Rude words' });
+    const follows = async () => (await stack.db.query('SELECT following, chosen FROM discussion_follows WHERE board_discussion_id = $1 AND user_id = $2', [started.id, ivy.id])).rows;
+    expect(await follows()).toEqual([{ following: true, chosen: false }]);
+
+    await stack.client.banFromComments(projectId, ivy.id, 'Rude', { hideComments: true });
+    for (const [method, path, body] of [
+      ['POST', `/boards/${board.id}/discussions`, { title: 'Again', body: 'Again' }],
+      ['POST', `/board-discussions/${started.id}/comments`, { body: 'Again' }],
+      ['PUT', `/board-discussions/${started.id}/follow`, undefined],
+    ] as const) {
+      const refused = await send(method, path, ivy.token, body);
+      expect([method, path, refused.status, refused.body.type]).toEqual([method, path, 403, 'urn:chorus:problem:comment-banned']);
+    }
+    expect(bodiesOf(await stack.anonymous.boardDiscussion(started.id))).toEqual(['Hi all']);
+    expect(await follows()).toEqual([]);
+    expect((await ivy.client.boardDiscussion(started.id)).commentBanned).toBe(true);
+    expect([(await ivy.client.boardDiscussions(board.id)).commentBanned, (await ada.client.boardDiscussions(board.id)).commentBanned]).toEqual([true, false]);
+
+    await stack.client.unhideComment(rude.id);
+    expect(bodiesOf(await stack.anonymous.boardDiscussion(started.id))).toEqual(['Hi all', 'Rude words']);
+    expect(await follows()).toEqual([{ following: true, chosen: false }]);
+  });
+
+  it('keeps a deleted account’s board discussion without its name, and a board comment’s deletion as a tombstone of since= downloads', async () => {
+    const projectId = await liveProject();
+    const board = await stack.client.createBoard(projectId, { title: 'Chat' });
+    const sol = await newAccount(stack, 'Sol');
+    const started = await sol.client.startBoardDiscussion(board.id, { title: 'Farewell', body: 'I was here' });
+    const second = await sol.client.postBoardComment(started.id, { body: 'Bye' });
+    await sol.client.deleteComment(second.id);
+    await sol.client.deleteAccount(ACCOUNT_PASSWORD);
+    expect((await stack.anonymous.boardDiscussions(board.id)).discussions.map((each) => [each.title, each.startedBy])).toEqual([['Farewell', { displayName: null }]]);
+    expect((await stack.anonymous.boardDiscussion(started.id)).discussion.startedBy).toEqual({ displayName: null });
+
+    const tombstones = (await downloaded(`/projects/${projectId}/comments/download?format=ndjson&since=2000-01-01`, stack.client.token!)).filter((row) => row.deleted_at !== null);
+    expect(tombstones.map((row) => Object.fromEntries(Object.entries(row).filter(([, value]) => value !== null)))).toEqual([
+      { comment_id: second.id, board_discussion_id: started.id, deleted_at: tombstones[0]!.updated_at, updated_at: expect.any(String) },
+    ]);
+  });
+
+  it('hides, reports, searches, lists among one’s own comments and downloads a board discussion’s comments as subjects’ comments', async () => {
+    const projectId = await liveProject();
+    const board = await stack.client.createBoard(projectId, { title: 'Science' });
+    const eve = await newAccount(stack, 'Eve');
+    const fay = await newAccount(stack, 'Fay');
+    const started = await eve.client.startBoardDiscussion(board.id, { title: 'Dating the letters', body: 'The #postmark says 1902' });
+    const spam = await fay.client.postBoardComment(started.id, { body: 'Buy cheap stamps' });
+
+    const found = await stack.anonymous.projectComments(projectId, { q: 'postmark' });
+    expect(projectCommentPageSchema.parse(found)).toEqual(found);
+    expect(found.comments).toEqual([expect.objectContaining({ id: started.comment.id, subject: null, boardDiscussion: { id: started.id, title: 'Dating the letters', board: { id: board.id, title: 'Science' } } })]);
+    expect(bodiesOf(await stack.anonymous.projectComments(projectId, { tag: 'postmark' }))).toEqual(['The #postmark says 1902']);
+
+    await eve.client.reportComment(spam.id, { reason: 'spam' });
+    expect((await stack.client.reportedComments(projectId)).comments).toEqual([expect.objectContaining({ commentId: spam.id, subject: null, boardDiscussion: { id: started.id, title: 'Dating the letters' } })]);
+    // Its latest comment's time is that of a comment shown: hiding, showing again and deleting one counts it again.
+    const lastCommentAt = async () => (await stack.client.boardDiscussions(board.id)).discussions[0]!.lastCommentAt;
+    expect(await lastCommentAt()).toBe(spam.createdAt);
+    await stack.client.hideComment(spam.id, 'Advert');
+    expect(await lastCommentAt()).toBe(started.comment.createdAt);
+    await stack.client.unhideComment(spam.id);
+    expect(await lastCommentAt()).toBe(spam.createdAt);
+    await stack.client.hideComment(spam.id, 'Advert');
+    expect(bodiesOf(await eve.client.boardDiscussion(started.id))).toEqual(['The #postmark says 1902']);
+    expect((await stack.anonymous.boardDiscussions(board.id)).discussions[0]!.commentCount).toBe(1);
+    expect((await fay.client.boardDiscussion(started.id)).following).toBe(false);
+
+    const [own] = (await eve.client.myComments()).comments;
+    expect(own).toMatchObject({ id: started.comment.id, subjectId: null, boardDiscussionId: started.id, discussionUrl: `${boardDiscussionPath((await stack.client.getProject(projectId)).slug, started.id)}#comment-${started.comment.id}` });
+    const ownRows = await downloaded('/account/comments.ndjson', eve.token);
+    expect(ownRows.map((row) => [row.subject_id, row.discussion_title])).toEqual([[null, 'Dating the letters']]);
+
+    const rows = await downloaded(`/projects/${projectId}/comments/download?format=ndjson`, stack.client.token!);
+    expect(rows.map((row) => [row.body, row.subject_id, row.board_discussion_id, row.board, row.discussion_title, row.hidden])).toEqual([
+      ['The #postmark says 1902', null, started.id, 'Science', 'Dating the letters', false],
+      ['Buy cheap stamps', null, started.id, 'Science', 'Dating the letters', true],
+    ]);
+    // The board's columns come last: consumers of the download read its columns by position.
+    const columns = Object.keys(rows[0]!);
+    expect([columns.slice(0, 4), columns.slice(-5)]).toEqual([['comment_id', 'subject_id', 'external_id', 'author'], ['deleted_at', 'updated_at', 'board_discussion_id', 'board', 'discussion_title']]);
+    await eve.client.deleteComment(started.comment.id);
+    expect(await lastCommentAt()).toBe(started.createdAt);
+    const [tombstone] = (await stack.db.query('SELECT subject_id, board_discussion_id FROM subject_comment_deletions WHERE comment_id = $1', [started.comment.id])).rows;
+    expect(tombstone).toEqual({ subject_id: null, board_discussion_id: started.id });
   });
 });

@@ -67,6 +67,7 @@ describe("a volunteer's own comments", () => {
       id: written[1],
       project: { id: letters.projectId, slug: lettersSlug, title: expect.any(String) },
       subjectId: letters.subjectIds[0],
+      boardDiscussionId: null,
       discussionUrl: `/projects/${lettersSlug}/subjects/${letters.subjectIds[0]}#comment-${written[1]}`,
       body: 'Dear sir',
       hashtags: [],

@@ -28,6 +28,7 @@ import { ProjectStatsPage } from './pages/ProjectStatsPage';
 import { ReadSetPage } from './pages/ReadSetPage';
 import { UnsubscribePage } from './pages/UnsubscribePage';
 import { ProjectDiscussionsPage, SubjectDiscussionPage } from './pages/DiscussionPages';
+import { BoardDiscussionPage, BoardPage } from './pages/BoardPages';
 import { HomePage } from './pages/HomePage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { useSaid } from './lib/said';
@@ -156,6 +157,8 @@ export function App() {
             {route.name === 'project' && <ProjectPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'subject' && <SubjectDiscussionPage key={`${route.projectSlug}/${route.subjectId}`} projectSlug={route.projectSlug} subjectId={route.subjectId} />}
             {route.name === 'discussions' && <ProjectDiscussionsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
+            {route.name === 'board' && <BoardPage key={`${route.projectSlug}/${route.boardId}`} projectSlug={route.projectSlug} boardId={route.boardId} />}
+            {route.name === 'board-discussion' && <BoardDiscussionPage key={`${route.projectSlug}/${route.discussionId}`} projectSlug={route.projectSlug} discussionId={route.discussionId} />}
             {route.name === 'news' && <ProjectNewsPage key={route.projectSlug} projectSlug={route.projectSlug} />}
             {route.name === 'about' && <ProjectAboutPage key={route.projectSlug} projectSlug={route.projectSlug} kind={route.kind} />}
             {route.name === 'stats' && <ProjectStatsPage key={route.projectSlug} projectSlug={route.projectSlug} />}

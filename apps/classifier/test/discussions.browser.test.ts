@@ -466,6 +466,69 @@ describe('classifier in a browser: subjects’ discussions', () => {
     expect(errors).toEqual([]);
   });
 
+  it('lists a project’s boards on its page, and lets a volunteer start a titled discussion in one and comment there by keyboard', async () => {
+    const project = await suite.stack.client.createProject({ title: `Boards ${Date.now()}`, status: 'live' });
+    const board = await suite.stack.client.createBoard(project.id, { title: 'Help', description: 'Ask how to classify' });
+    const ada = await newAccount(suite.stack, 'Ada');
+    const { page, errors } = await signedInPage(suite, await suite.stack.anonymous.login({ email: ada.email, password: ACCOUNT_PASSWORD }));
+    await page.goto(`${suite.stack.baseUrl}/projects/${project.slug}`);
+    await waitToSee(page.getByTestId('project-boards').getByRole('heading', { name: 'Talk' }));
+    await press(page, `[data-testid="project-boards"] a[href$="/boards/${board.id}"]`);
+    await waitToSee(page.getByTestId('board').getByRole('heading', { level: 1, name: 'Help' }));
+    await waitToSee(page.getByTestId('no-board-discussions'));
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // A discussion without a title is refused at its field; then it starts, and its page opens.
+    await tabTo(page, '#discussion-body');
+    await page.keyboard.type('Is the crown part of the stamp?');
+    await press(page, '.comment-form button[type="submit"]');
+    await waitForFocus(page, '#discussion-title');
+    expect(await page.getByTestId('discussion-title-error').textContent()).toBe('Give the discussion a title.');
+    await page.keyboard.type('Marking stamps');
+    await press(page, '.comment-form button[type="submit"]');
+    const discussionPage = page.getByTestId('board-discussion-page');
+    await waitToSee(discussionPage.getByRole('heading', { level: 1, name: 'Marking stamps' }));
+    const [stored] = (await suite.stack.db.query('SELECT id, title FROM board_discussions WHERE board_id = $1', [board.id])).rows;
+    expect(new URL(page.url()).pathname).toBe(`/projects/${project.slug}/talk/${stored.id}`);
+    expect(await page.getByTestId('comment').locator('.comment-body').textContent()).toBe('Is the crown part of the stamp?');
+    expect(await page.getByTestId('follow-discussion').getAttribute('aria-pressed')).toBe('true');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // A second comment, by keyboard, as on a subject's page; the board lists the discussion with its two comments.
+    await tabTo(page, '#comment-body');
+    await page.keyboard.type('Found it: yes, the whole square.');
+    await press(page, '.comment-form button[type="submit"]');
+    await waitForFocus(page, '[data-testid="comment"]:nth-child(2)');
+    expect((await suite.stack.db.query('SELECT body FROM subject_comments WHERE board_discussion_id = $1 ORDER BY created_at', [stored.id])).rows.map((row: { body: string }) => row.body)).toEqual([
+      'Is the crown part of the stamp?',
+      'Found it: yes, the whole square.',
+    ]);
+    await press(page, `nav a[href$="/boards/${board.id}"]`, true);
+    await waitToSee(page.getByTestId('board-discussion').getByText('2 comments', { exact: false }));
+
+    // Twenty more: a next page; one that fails to come is said, and asked again by the same button.
+    for (let n = 1; n <= 20; n += 1) await suite.stack.client.startBoardDiscussion(board.id, { title: `Question ${n}`, body: 'Hm' });
+    await page.reload();
+    await waitToSee(page.getByRole('button', { name: 'Show more discussions' }));
+    const nextPage = (url: URL) => url.pathname.endsWith(`/boards/${board.id}/discussions`) && url.searchParams.has('after');
+    await page.route(nextPage, (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"status":503,"detail":"Away a moment."}' }));
+    await press(page, '#more-board-discussions');
+    const said = page.getByTestId('board').locator('.alert:not(.alert-empty)');
+    await waitToSee(said);
+    await page.unroute(nextPage);
+    await press(page, '#more-board-discussions');
+    await waitForFocus(page, '[data-testid="board-discussion"]:nth-child(21)');
+    expect(await page.getByTestId('board-discussion').count()).toBe(21);
+    expect(await said.count()).toBe(0);
+
+    // Stopped from commenting: said up front, in the place of the form that starts a discussion.
+    await suite.stack.client.banFromComments(project.id, ada.id, 'Cooling off');
+    await page.reload();
+    await waitToSee(page.getByTestId('board-banned'));
+    expect(await page.locator('#discussion-title').count()).toBe(0);
+    expect(errors.filter((error) => !error.includes('503'))).toEqual([]);
+  });
+
   it('offers "Done & Talk" to a signed-in volunteer by keyboard: it submits, opens the subject’s discussion, and the way back goes on with the session', async () => {
     const { project, workflow, path } = await liveYesNoWorkflow(
       suite.stack,

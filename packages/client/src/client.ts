@@ -1,5 +1,5 @@
 import type {
-  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, MailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText, ReadableSets, Collection, CollectionPage, CollectedSubjectPage, CollectionInput, NewWebhook, WebhookDelivery, WebhookDeliveryPage, WebhookList, WebhookView, AboutPageKind, AboutPages, VolunteerProfile,
+  AccountView, AccountWorkflow, ApiKeyList, ChoosableSets, NeighbourPages, NewApiKey, ClassificationInput, Contribution, ContributorList, ContributorSummary, ClassificationStored, DownloadLink, Favourite, FavouritePage, HoldsReleased, HoldsRenewed, InvitationView, MemberView, OwnInvitation, OwnClassificationList, OwnCommentPage, PrioritiesSet, Problem, ProjectChanges, ProjectInput, ProjectPage, ProjectRole, ProjectSummary, ProjectTakeDown, ProjectView, PublishedResult, QueueView, ProposedTag, HiddenTag, HiddenTagInput, TagProposalPage, ReaggregationRun, Session, SignIn, SubjectInput, SubjectPage, SubjectSetDeleted, SubjectSetSummary, SubjectSetView, SubjectsAdded, SubjectCorrected, SubjectCorrectionInput, SubjectImagesDescribed, LocationChangePage, LocationReplacement, SubmitResult, ReaggregationRecord, RetireInput, RetirementInput, SubjectPriority, SubjectsRetired, SubjectsUnretired, SubjectReport, SubjectReportInput, ReportedSubjectPage, CommentReport, CommentReportInput, ReportedCommentPage, CommentBanPage, SubjectComment, ProjectCommentPage, SubjectDiscussion, NotificationPage, SubjectResultDetail, SubjectResultPage, SubjectResultOrder, SubjectResultStatus, VerifiedEmail, WorkflowInput, WorkflowSaved, WorkflowCopy, WorkflowCopyInput, WorkflowSkills, WorkflowStats, ProjectActivity, ActivityQuery, OwnActivity, OwnActivityQuery, WorkflowHoldsEnded, WorkflowVersionList, WorkflowVersionView, WorkflowView, ConsensusReview, MediaFailure, MediaFailureInput, WorkflowMediaFailures, ExcludedVolunteer, ExcludedVolunteerList, ProjectNews, ProjectNewsPage, NewsSubscription, NewsSubscribers, MailsStopped, DiscussionFollow, CommentBanMade, ProjectLanguages, ProjectListFilters, PublishedResultList, PublishedText, ReadableSets, Collection, CollectionPage, CollectedSubjectPage, CollectionInput, NewWebhook, WebhookDelivery, WebhookDeliveryPage, WebhookList, WebhookView, AboutPageKind, AboutPages, VolunteerProfile, Board, BoardList, BoardDiscussionPage, BoardDiscussionStarted, BoardDiscussion,
 } from './types';
 import type { Display } from './display';
 import type { Language } from './languages';
@@ -752,6 +752,44 @@ export class ChorusClient {
   async postComment(subjectId: string, input: { projectId: string; body: string; replyTo?: string }, idempotencyKey?: string): Promise<SubjectComment & { replayed: boolean }> {
     const { status, body } = await this.request<SubjectComment>('POST', `/subjects/${subjectId}/comments`, input, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
     return { ...body, replayed: status === 200 };
+  }
+  /** The project's Talk boards, in their order. */
+  boards(projectId: string) {
+    return this.call<BoardList>('GET', `/projects/${projectId}/boards`);
+  }
+  /** Makes a Talk board in the project (its researchers), last in its list. */
+  createBoard(projectId: string, input: { title: string; description?: string }) {
+    return this.call<Board>('POST', `/projects/${projectId}/boards`, input);
+  }
+  /** Renames, describes, moves (`position`) or archives a board (its project's researchers). */
+  updateBoard(id: string, input: { title?: string; description?: string; position?: number; archived?: boolean }) {
+    return this.call<Board>('PATCH', `/boards/${id}`, input);
+  }
+  /** Deletes a board without discussions (its project's researchers); archive one with discussions instead. */
+  async deleteBoard(id: string): Promise<void> {
+    await this.request('DELETE', `/boards/${id}`);
+  }
+  /** A page of a board's discussions, the latest active first. */
+  boardDiscussions(boardId: string, query: { limit?: number; after?: string } = {}) {
+    return this.call<BoardDiscussionPage>('GET', `/boards/${boardId}/discussions?${queryString(query)}`);
+  }
+  /** Starts a titled discussion in a board with its first comment (accounts only); a retry with the same `idempotencyKey` answers the first (`replayed`). */
+  async startBoardDiscussion(boardId: string, input: { title: string; body: string }, idempotencyKey?: string): Promise<BoardDiscussionStarted & { replayed: boolean }> {
+    const { status, body } = await this.request<BoardDiscussionStarted>('POST', `/boards/${boardId}/discussions`, input, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
+    return { ...body, replayed: status === 200 };
+  }
+  /** A board discussion: its title and board, and a page of its comments, oldest first. */
+  boardDiscussion(id: string, query: { limit?: number; after?: string } = {}) {
+    return this.call<BoardDiscussion>('GET', `/board-discussions/${id}/comments?${queryString(query)}`);
+  }
+  /** Posts a comment in a board discussion (accounts only), in reply to another of its comments with `replyTo`. */
+  async postBoardComment(discussionId: string, input: { body: string; replyTo?: string }, idempotencyKey?: string): Promise<SubjectComment & { replayed: boolean }> {
+    const { status, body } = await this.request<SubjectComment>('POST', `/board-discussions/${discussionId}/comments`, input, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {});
+    return { ...body, replayed: status === 200 };
+  }
+  /** Follows a board discussion, or (`following` false) stops following it. */
+  followBoardDiscussion(id: string, following = true) {
+    return this.call<DiscussionFollow>(following ? 'PUT' : 'DELETE', `/board-discussions/${id}/follow`);
   }
   /** Rewrites the caller's own comment (its `editedAt` says when). */
   editComment(id: string, body: string) {

@@ -16,9 +16,25 @@ export function subjectPath(projectSlug: string, subjectId: string): string {
 /** A comment's anchor in its discussion's page. */
 export const commentAnchor = (commentId: string) => `comment-${commentId}`;
 
-/** A comment in its subject's discussion: the page, which brings the comment into view and focuses it. */
-export function commentPath(projectSlug: string, subjectId: string, commentId: string): string {
-  return `${subjectPath(projectSlug, subjectId)}#${commentAnchor(commentId)}`;
+/** A comment in its discussion (a subject's or a board's): the page, which brings the comment into view and focuses it. */
+export function commentPath(projectSlug: string, discussion: CommentPlace, commentId: string): string {
+  return `${discussion.subjectId ? subjectPath(projectSlug, discussion.subjectId) : boardDiscussionPath(projectSlug, discussion.boardDiscussionId!)}#${commentAnchor(commentId)}`;
+}
+
+/** Where a comment is: a subject's discussion, or (`subjectId` null) a board discussion. */
+export interface CommentPlace {
+  subjectId: string | null;
+  boardDiscussionId: string | null;
+}
+
+/** A project's Talk board in the classifier: its discussions. */
+export function boardPath(projectSlug: string, boardId: string): string {
+  return `${projectPath(projectSlug)}/boards/${encodeURIComponent(boardId)}`;
+}
+
+/** A board discussion in the classifier. */
+export function boardDiscussionPath(projectSlug: string, discussionId: string): string {
+  return `${projectPath(projectSlug)}/talk/${encodeURIComponent(discussionId)}`;
 }
 
 /** A project's page in the researcher lab. */

@@ -24,6 +24,12 @@ import type {
   ownCommentSchema,
   ownCommentPageSchema,
   subjectDiscussionSchema,
+  boardSchema,
+  boardListSchema,
+  boardDiscussionSummarySchema,
+  boardDiscussionPageSchema,
+  boardDiscussionStartedSchema,
+  boardDiscussionSchema,
   accountViewSchema,
   contributionSchema,
   accountWorkflowSchema,
@@ -313,6 +319,12 @@ export type ProjectCommentPage = z.infer<typeof projectCommentPageSchema>;
 export type OwnComment = z.infer<typeof ownCommentSchema>;
 export type OwnCommentPage = z.infer<typeof ownCommentPageSchema>;
 export type SubjectDiscussion = z.infer<typeof subjectDiscussionSchema>;
+export type Board = z.infer<typeof boardSchema>;
+export type BoardList = z.infer<typeof boardListSchema>;
+export type BoardDiscussionSummary = z.infer<typeof boardDiscussionSummarySchema>;
+export type BoardDiscussionPage = z.infer<typeof boardDiscussionPageSchema>;
+export type BoardDiscussionStarted = z.infer<typeof boardDiscussionStartedSchema>;
+export type BoardDiscussion = z.infer<typeof boardDiscussionSchema>;
 export type DiscussionFollow = z.infer<typeof discussionFollowSchema>;
 export type Notification = z.infer<typeof notificationSchema>;
 export type CommentNotification = z.infer<typeof commentNotificationSchema>;

@@ -1387,7 +1387,8 @@ export const COMMENT_LIMITS = { bodyLength: 2000, mentions: 10, hiddenReasonLeng
 export const subjectCommentSchema = z.strictObject({
   id,
   projectId: id,
-  subjectId: id,
+  subjectId: id.nullable().meta({ description: 'The subject whose discussion it is in; null for a comment in a board discussion (`boardDiscussionId`)' }),
+  boardDiscussionId: id.nullable().meta({ description: 'The board discussion it is in (GET /board-discussions/:id/comments); null for a comment in a subject’s discussion' }),
   author: z.strictObject({
     id: profileId,
     displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account: the comment stays, shown as by a former volunteer' }),
@@ -1417,7 +1418,11 @@ export const subjectCommentSchema = z.strictObject({
 export const subjectCommentPageSchema = z.strictObject({ comments: z.array(subjectCommentSchema), next: z.string().nullable() });
 /** A comment in a project's recent discussions, with the subject it is about as volunteers are shown it (to name it by). */
 export const projectCommentSchema = subjectCommentSchema.extend({
-  subject: queuedSubjectSchema.meta({ description: 'The subject the comment is about, as volunteers see it (as the queue serves it): the classifier names it by its title, else what it shows' }),
+  subject: queuedSubjectSchema.nullable().meta({ description: 'The subject the comment is about, as volunteers see it (as the queue serves it): the classifier names it by its title, else what it shows; null for a board discussion’s comment' }),
+  boardDiscussion: z
+    .strictObject({ id, title: z.string(), board: z.strictObject({ id, title: z.string() }) })
+    .nullable()
+    .meta({ description: 'The board discussion the comment is in, with its board, to name it by; null for a subject’s comment' }),
 });
 /** A page of a project's comments; `next`, when there are more, goes in `after` for the next page. */
 export const projectCommentPageSchema = z.strictObject({ comments: z.array(projectCommentSchema), next: z.string().nullable() });
@@ -1431,13 +1436,14 @@ export const ownCommentSchema = z.strictObject({
     .strictObject({ id, slug: z.string(), title: z.string() })
     .nullable()
     .meta({ description: 'The project the discussion is in (its slug makes the discussion’s address); null when the operators of this Chorus took it down, for whoever is not its member: the comment is still listed, without its project' }),
-  subjectId: id,
+  subjectId: id.nullable().meta({ description: 'The subject whose discussion it is in; null for a board discussion’s comment' }),
+  boardDiscussionId: id.nullable().meta({ description: 'The board discussion it is in; null for a subject’s comment' }),
   discussionUrl: z
     .string()
     .nullable()
     .meta({
       description:
-        "The classifier's page of the subject's discussion, at the comment (/projects/<slug>/subjects/<id>#comment-<id>), from the server's root: put the server's origin before it. Null while the caller may not read the project (taken back to draft, or taken down): the comment is listed, not linked",
+        "The classifier's page of the subject's discussion, or of the board discussion (/projects/<slug>/talk/<id>), at the comment (/projects/<slug>/subjects/<id>#comment-<id>), from the server's root: put the server's origin before it. Null while the caller may not read the project (taken back to draft, or taken down): the comment is listed, not linked",
     }),
   body: z.string().meta({ description: 'Markdown, as they wrote it (after any edit)' }),
   hashtags: z.array(z.string()).meta({ description: 'Its #hashtags, lower case, without the #, each once' }),
@@ -1453,9 +1459,9 @@ export const ownCommentSchema = z.strictObject({
  */
 export const PROFILE_LIMITS = { collections: 6, comments: 10, countedComments: 1000 } as const;
 /** One of a volunteer's comments as their profile shows it: where it was said, and what (always in a project the reader may read). */
-export const profileCommentSchema = ownCommentSchema.pick({ id: true, subjectId: true, body: true, createdAt: true, editedAt: true }).extend({
+export const profileCommentSchema = ownCommentSchema.pick({ id: true, subjectId: true, boardDiscussionId: true, body: true, createdAt: true, editedAt: true }).extend({
   project: ownCommentSchema.shape.project.unwrap(),
-  discussionUrl: ownCommentSchema.shape.discussionUrl.unwrap().meta({ description: "The classifier's page of the subject's discussion, at the comment (/projects/<slug>/subjects/<id>#comment-<id>), from the server's root" }),
+  discussionUrl: ownCommentSchema.shape.discussionUrl.unwrap().meta({ description: "The classifier's page of the discussion, at the comment (/projects/<slug>/subjects/<id>#comment-<id>, or /projects/<slug>/talk/<id>#comment-<id> for a board's), from the server's root" }),
 });
 /**
  * A volunteer's public profile (Zooniverse's): their display name, the month they joined, their public collections and
@@ -1489,6 +1495,45 @@ export const subjectDiscussionSchema = subjectCommentPageSchema.extend({
   }),
 });
 
+/** Talk's boards: how many a project may have, and how long their titles and descriptions, and a discussion's title, may be. */
+export const BOARD_LIMITS = { perProject: 20, titleLength: 100, descriptionLength: 1000, discussionTitleLength: 200 } as const;
+/** A project's Talk board, where volunteers start titled discussions about no one subject. */
+export const boardSchema = z.strictObject({
+  id,
+  projectId: id,
+  title: z.string(),
+  description: z.string().meta({ description: 'Markdown; empty when none' }),
+  position: z.int().meta({ description: 'Its place in the project’s list of boards, from 0' }),
+  archivedAt: time.nullable().meta({ description: 'When its researchers archived it (null: open): its discussions stay readable, and take no new discussion, comment nor edit' }),
+});
+/** A project's boards, in their order. */
+export const boardListSchema = z.strictObject({ boards: z.array(boardSchema) });
+/** A discussion in a board, as the board lists it. */
+export const boardDiscussionSummarySchema = z.strictObject({
+  id,
+  boardId: id,
+  title: z.string(),
+  startedBy: z.strictObject({ displayName: z.string().nullable().meta({ description: 'Null once they deleted their account: a former volunteer' }) }),
+  commentCount: z.int().meta({ description: 'Its comments shown to volunteers' }),
+  lastCommentAt: time.meta({ description: 'When its latest comment was posted: the board lists the latest active first' }),
+  createdAt: time,
+});
+/** A page of a board's discussions, the latest active first; `next`, when there are more, goes in `after`. */
+export const boardDiscussionPageSchema = z.strictObject({
+  board: boardSchema,
+  discussions: z.array(boardDiscussionSummarySchema),
+  next: z.string().nullable(),
+  commentBanned: z.boolean().meta({ description: 'Whether the caller is stopped from commenting in the project (a comment ban): the classifier says so in the place of the form that starts a discussion' }),
+});
+/** A discussion just started in a board, with its first comment. */
+export const boardDiscussionStartedSchema = boardDiscussionSummarySchema.extend({ comment: subjectCommentSchema });
+/** A board discussion: its title and board, and a page of its comments, oldest first. */
+export const boardDiscussionSchema = subjectCommentPageSchema.extend({
+  discussion: boardDiscussionSummarySchema.omit({ commentCount: true, lastCommentAt: true }).extend({ board: boardSchema }),
+  commentBanned: z.boolean().meta({ description: 'Whether the caller is stopped from commenting in the project (a comment ban)' }),
+  following: z.boolean().meta({ description: 'Whether the caller follows this discussion (started it, commented in it or followed it, and did not unfollow it since); false for a guest' }),
+});
+
 /** Whether the caller follows a subject's discussion in a project, as PUT and DELETE /subjects/:id/follow answer. */
 export const discussionFollowSchema = z.strictObject({ following: z.boolean() });
 
@@ -1505,7 +1550,11 @@ export const reportedCommentSchema = z.strictObject({
     id: id.meta({ description: 'Its author’s account id: whom PUT /projects/:id/comment-bans/:userId stops from commenting in the project' }),
     displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account: a former volunteer' }),
   }),
-  subject: z.strictObject({ id, name: z.string().meta({ description: 'Its title (metadata `title`), else its external id, else its id' }) }),
+  subject: z
+    .strictObject({ id, name: z.string().meta({ description: 'Its title (metadata `title`), else its external id, else its id' }) })
+    .nullable()
+    .meta({ description: 'The subject whose discussion it is in; null for a board discussion’s comment' }),
+  boardDiscussion: z.strictObject({ id, title: z.string() }).nullable().meta({ description: 'The board discussion it is in; null for a subject’s comment' }),
   createdAt: time,
   editedAt: time.nullable().meta({ description: 'When its author last changed it (null: never): after `firstReportedAt`, the words reported were not these' }),
   hidden: z.strictObject({ hiddenAt: time, reason: z.string() }).nullable().meta({ description: 'Hidden by the project’s moderators or researchers (which handles its reports), with their reason' }),
@@ -1553,12 +1602,13 @@ const notificationFields = {
 /** A volunteer told of a comment (Talk's notifications). */
 export const commentNotificationSchema = z.strictObject({
   ...notificationFields,
-  kind: z.enum(COMMENT_NOTIFICATION_KINDS).meta({ description: 'reply: it answers their comment; mention: it names them (`@name`); team-mention: it calls the project’s team (`@team`), of which they are; discussion: it is new in a subject’s discussion they follow (they commented in it, or followed it)' }),
+  kind: z.enum(COMMENT_NOTIFICATION_KINDS).meta({ description: 'reply: it answers their comment; mention: it names them (`@name`); team-mention: it calls the project’s team (`@team`), of which they are; discussion: it is new in a discussion they follow, a subject’s or a board’s (they commented in it, started it, or followed it)' }),
   comment: z.strictObject({
     id,
-    subjectId: id,
+    subjectId: id.nullable().meta({ description: 'The subject whose discussion it is in; null for a board discussion’s comment' }),
+    boardDiscussionId: id.nullable().meta({ description: 'The board discussion it is in; null for a subject’s comment' }),
     projectId: id,
-    projectSlug: z.string().meta({ description: 'For its link: `/projects/<slug>/subjects/<subjectId>#comment-<id>`' }),
+    projectSlug: z.string().meta({ description: 'For its link: `/projects/<slug>/subjects/<subjectId>#comment-<id>`, or `/projects/<slug>/talk/<boardDiscussionId>#comment-<id>`' }),
     excerpt: z.string().meta({ description: `Its first ${COMMENT_LIMITS.excerptLength} characters (Markdown as written), with … when cut` }),
     author: z.strictObject({ displayName: z.string().nullable().meta({ description: 'Null once its author deleted their account: a former volunteer' }) }),
   }),

@@ -282,7 +282,7 @@ export async function leaveSet(manager: EntityManager, subjectSetId: string, sub
      -- Their hot rows go with them (a cascade): each workflow's since= download says they left.
      departed AS (${recordDepartures('(SELECT st.workflow_id, st.subject_id FROM subject_workflow_status st JOIN doomed d ON d.subject_id = st.subject_id)')}),
      -- Their comments go with them (a cascade): the project's since= comments download gives their tombstones.
-     comments_gone AS (${recordCommentDeletions('(SELECT c.id, c.project_id, c.subject_id FROM subject_comments c JOIN doomed d ON d.subject_id = c.subject_id)')}),
+     comments_gone AS (${recordCommentDeletions('(SELECT c.id, c.project_id, c.subject_id, c.board_discussion_id FROM subject_comments c JOIN doomed d ON d.subject_id = c.subject_id)')}),
      gone AS (DELETE FROM subjects s USING doomed d WHERE s.id = d.subject_id RETURNING s.id)
      SELECT count(*)::int AS deleted FROM gone`,
     [subjectSetId, subjectId, locked.map((row) => row.id)],

@@ -43,6 +43,8 @@ import { CommentsByAuthorInProject1797860000000 } from '../src/migrations/179786
 import { FollowsByCommenting1797950000000 } from '../src/migrations/1797950000000-FollowsByCommenting';
 import { WorkflowCompleteNotifications1797970000000 } from '../src/migrations/1797970000000-WorkflowCompleteNotifications';
 import { MembershipsByAccount1798000000000 } from '../src/migrations/1798000000000-MembershipsByAccount';
+import { ProjectBoards1798020000000 } from '../src/migrations/1798020000000-ProjectBoards';
+import { ProjectBoardsIndexes1798020000001 } from '../src/migrations/1798020000001-ProjectBoardsIndexes';
 
 /** Index `name` as a new database's migrations build it: its definition after `USING`, and whether it is valid. */
 async function indexBuilt(name: string): Promise<[definition: string, valid: boolean][]> {
@@ -1196,6 +1198,75 @@ describe('migrations', () => {
     } finally {
       await dataSource.destroy();
       await database.drop();
+    }
+  });
+
+  it('give board discussions their comments and follows: indexes built concurrently and valid in place of the follows’ primary key (its ON CONFLICT still served), the constraints validated, after a cut-short run too; down restores the key and NOT NULL with board rows present', async () => {
+    expect(new ProjectBoardsIndexes1798020000001().transaction).toBe(false);
+    const url = withDatabase(process.env.CHORUS_TEST_DATABASE_URL!, testDatabaseName());
+    await ensureDatabase(url);
+    const before = new DataSource({ ...dataSourceOptions(url, 1), migrations: migrations.slice(0, migrations.indexOf(ProjectBoardsIndexes1798020000001)) });
+    await before.initialize();
+    try {
+      await runMigrations(before);
+      await before.query(
+        `WITH u AS (INSERT INTO users (kind, display_name) VALUES ('registered', 'R'), ('registered', 'S') RETURNING id),
+          p AS (INSERT INTO projects (slug, title, owner_id) SELECT 'boards', 'Boards', min(id::text)::uuid FROM u RETURNING id),
+          s AS (INSERT INTO subjects (project_id, locations) SELECT id, '[]' FROM p RETURNING id, project_id)
+        INSERT INTO discussion_follows (project_id, subject_id, user_id, following) SELECT s.project_id, s.id, u.id, true FROM s, u`,
+      );
+      // Cut short while it built its indexes: the first two built, the third left invalid by its interrupted build.
+      await before.query('CREATE INDEX CONCURRENTLY subject_comments_board_discussion_idx ON subject_comments (board_discussion_id, created_at, id)');
+      await before.query('CREATE UNIQUE INDEX CONCURRENTLY discussion_follows_subject_key ON discussion_follows (project_id, subject_id, user_id)');
+      await expect(before.query('CREATE UNIQUE INDEX CONCURRENTLY discussion_follows_board_key ON discussion_follows (project_id)')).rejects.toThrow(/could not create unique index/);
+    } finally {
+      await before.destroy();
+    }
+    const after = await openDatabase(url, 1);
+    const queryRunner = after.createQueryRunner();
+    const indexes = () =>
+      queryRunner.query(
+        `SELECT c.relname AS name, i.indisvalid AS valid, i.indisunique AS unique FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         WHERE c.relname IN ('subject_comments_board_discussion_idx', 'discussion_follows_subject_key', 'discussion_follows_board_key', 'discussion_follows_pkey') ORDER BY 1`,
+      );
+    const constraints = () =>
+      queryRunner.query(
+        `SELECT conname AS name, convalidated AS validated FROM pg_constraint WHERE conname IN ('discussion_follows_one_discussion', 'discussion_follows_board_discussion_fkey', 'subject_comments_one_discussion', 'FK_ab356418bd486f35b7f2f456014') ORDER BY 1`,
+      );
+    const subjectIdRequired = async () => (await queryRunner.query("SELECT attnotnull AS required FROM pg_attribute WHERE attrelid = 'discussion_follows'::regclass AND attname = 'subject_id'"))[0].required;
+    try {
+      expect(await indexes()).toEqual([
+        { name: 'discussion_follows_board_key', valid: true, unique: true },
+        { name: 'discussion_follows_subject_key', valid: true, unique: true },
+        { name: 'subject_comments_board_discussion_idx', valid: true, unique: false },
+      ]);
+      expect(await constraints()).toEqual(['FK_ab356418bd486f35b7f2f456014', 'discussion_follows_board_discussion_fkey', 'discussion_follows_one_discussion', 'subject_comments_one_discussion'].map((name) => ({ name, validated: true })));
+      expect(await subjectIdRequired()).toBe(false);
+      // Up again once done (cut short after any of its steps): nothing to do, nothing refused.
+      await new ProjectBoardsIndexes1798020000001().up(queryRunner);
+      expect((await indexes()).length).toBe(3);
+      // A release before this one follows as it did: its ON CONFLICT names the primary key's columns.
+      const followedAgain = 'INSERT INTO discussion_follows (project_id, subject_id, user_id, following) SELECT project_id, subject_id, user_id, false FROM discussion_follows ON CONFLICT (project_id, subject_id, user_id) DO UPDATE SET following = EXCLUDED.following';
+      await queryRunner.query(followedAgain);
+      expect(await queryRunner.query('SELECT following FROM discussion_follows')).toEqual([{ following: false }, { following: false }]);
+
+      // Board rows present: down drops them, and gives back the key and NOT NULL.
+      await queryRunner.query(
+        `WITH b AS (INSERT INTO project_boards (project_id, title, position) SELECT id, 'Help', 0 FROM projects RETURNING id, project_id),
+          d AS (INSERT INTO board_discussions (project_id, board_id, user_id, title) SELECT b.project_id, b.id, u.id, 'Hello' FROM b, users u WHERE u.display_name = 'R' RETURNING id, project_id, user_id),
+          c AS (INSERT INTO subject_comments (project_id, board_discussion_id, user_id, body) SELECT project_id, id, user_id, 'Hi' FROM d)
+        INSERT INTO discussion_follows (project_id, board_discussion_id, user_id, following) SELECT project_id, id, user_id, true FROM d`,
+      );
+      await new ProjectBoardsIndexes1798020000001().down(queryRunner);
+      expect(await indexes()).toEqual([{ name: 'discussion_follows_pkey', valid: true, unique: true }]);
+      expect(await subjectIdRequired()).toBe(true);
+      await queryRunner.query(followedAgain);
+      await new ProjectBoards1798020000000().down(queryRunner);
+      expect(await queryRunner.query("SELECT attnotnull AS required FROM pg_attribute WHERE attrelid = 'subject_comments'::regclass AND attname = 'subject_id'")).toEqual([{ required: true }]);
+      expect(await queryRunner.query('SELECT count(*)::int AS follows FROM discussion_follows')).toEqual([{ follows: 2 }]);
+    } finally {
+      await queryRunner.release();
+      await after.destroy();
     }
   });
 

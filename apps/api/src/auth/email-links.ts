@@ -1,4 +1,4 @@
-import { commentPath, labDownloadsPath, projectWorkflowPath, reportedCommentsPath, reportedSubjectsPath } from '@chorus/client';
+import { type CommentPlace, commentPath, labDownloadsPath, projectWorkflowPath, reportedCommentsPath, reportedSubjectsPath } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JwtService } from '@nestjs/jwt';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -73,9 +73,9 @@ export class EmailLinks {
     return `${this.config.publicUrl}${labDownloadsPath(workflowId)}`;
   }
 
-  /** A comment in its subject's discussion, which the classifier brings into view (`commentPath`). */
-  comment(projectSlug: string, subjectId: string, commentId: string): string {
-    return `${this.config.publicUrl}${commentPath(projectSlug, subjectId, commentId)}`;
+  /** A comment in its discussion (a subject's or a board's), which the classifier brings into view (`commentPath`). */
+  comment(projectSlug: string, discussion: CommentPlace, commentId: string): string {
+    return `${this.config.publicUrl}${commentPath(projectSlug, discussion, commentId)}`;
   }
 
   /** The token's claims, if it is a link of this purpose, signed here and unexpired. */

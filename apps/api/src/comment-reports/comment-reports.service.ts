@@ -42,9 +42,12 @@ interface ReportedCommentRow {
   body: string;
   author_id: string;
   display_name: string | null;
-  subject_id: string;
+  /** Null, with its name, for a board discussion's comment. */
+  subject_id: string | null;
   edited_at: Date | null;
-  subject_name: string;
+  subject_name: string | null;
+  board_discussion_id: string | null;
+  board_discussion_title: string | null;
   created_at: Date;
   hidden_at: Date | null;
   hidden_reason: string | null;
@@ -80,7 +83,7 @@ const IN_STATUS = `($2 = 'all' OR ($2 = 'open') = (c.hidden_at IS NULL AND g.ope
  */
 const REPORTED_COMMENTS = `
   SELECT g.comment_id, c.body, c.user_id AS author_id, CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name, c.subject_id,
-         coalesce(nullif(s.metadata->>'title', ''), s.external_id, s.id::text) AS subject_name,
+         coalesce(nullif(s.metadata->>'title', ''), s.external_id, s.id::text) AS subject_name, bd.id AS board_discussion_id, bd.title AS board_discussion_title,
          c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, g.reports, g.open_reports, g.first_reported_at, g.last_reported_at,
          ${cursorTimeSql('g.first_reported_at')} AS cursor_time,
          (SELECT jsonb_build_object('dismissedAt', ${isoTimeSql('d.dismissed_at')}, 'note', d.dismissal_note)
@@ -91,7 +94,7 @@ const REPORTED_COMMENTS = `
             WHERE r.comment_id = g.comment_id AND r.note IS NOT NULL ORDER BY r.reported_at DESC LIMIT ${NOTES_SHOWN}) n) AS notes
   FROM ${REPORTED}
   JOIN users u ON u.id = c.user_id
-  JOIN subjects s ON s.id = c.subject_id
+  LEFT JOIN subjects s ON s.id = c.subject_id LEFT JOIN board_discussions bd ON bd.id = c.board_discussion_id
   WHERE ${IN_STATUS} AND ($3::timestamptz IS NULL OR (g.first_reported_at, g.comment_id) < ($3::timestamptz, $4::uuid))
   ORDER BY g.first_reported_at DESC, g.comment_id DESC
   LIMIT $5`;
@@ -148,7 +151,8 @@ export class CommentReportsService {
         commentId: row.comment_id,
         body: row.body,
         author: { id: row.author_id, displayName: row.display_name },
-        subject: { id: row.subject_id, name: row.subject_name },
+        subject: row.subject_id ? { id: row.subject_id, name: row.subject_name! } : null,
+        boardDiscussion: row.board_discussion_id ? { id: row.board_discussion_id, title: row.board_discussion_title! } : null,
         createdAt: row.created_at.toISOString(),
         editedAt: row.edited_at?.toISOString() ?? null,
         hidden: row.hidden_at ? { hiddenAt: row.hidden_at.toISOString(), reason: row.hidden_reason ?? '' } : null,

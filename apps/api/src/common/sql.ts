@@ -2,6 +2,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 /** Postgres's code for a statement that would break a unique index (a taken slug, email or idempotency key). */
 export const UNIQUE_VIOLATION = '23505';
+/** Postgres's code for a statement that would leave rows pointing at a deleted one (a board with a discussion started meanwhile). */
+export const FOREIGN_KEY_VIOLATION = '23503';
 
 /** SQL: the text `text` (an SQL expression) to look for inside a LIKE pattern as it is: its `%`, `_` and backslashes escaped (a backslash is Postgres's default escape). */
 export const likeLiteralSql = (text: string) => `replace(replace(replace(${text}, '\\', '\\\\'), '%', '\\%'), '_', '\\_')`;

@@ -1,10 +1,11 @@
-import { type DiscussionFollow, MODERATION_ROLES, type ProjectCommentPage, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion, searchWordsOf } from '@chorus/client';
+import { type DiscussionFollow, MODERATION_ROLES, type ProjectComment, type ProjectCommentPage, type SubjectComment, hashtagsOf, type SubjectCommentPage, type SubjectDiscussion, searchWordsOf } from '@chorus/client';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { COMMENT_BANNED, lockCommentBan, lockCommentBanShared, recordCommentDeletions } from '@chorus/db';
 import { InjectThrottlerStorage } from '@nestjs/throttler';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AddressLimitStore } from '../auth/address-limit-store';
+import { holdBoardOpen } from '../boards/board-open';
 import type { AuthUser } from '../auth/auth.decorators';
 import { ProblemException, conflict, forbidden, notFound, validationFailed } from '../common/problem';
 import { profileIdSql } from '../common/profile-id';
@@ -22,8 +23,8 @@ import { ProjectAccess, accountIdOf } from '../projects/project-access';
 import { type CommentEdit, type CommentHiding, type CommentInput, type DiscussionFollowQuery, type ProjectCommentsQuery, type SubjectCommentsQuery } from './dto/discussions.dto';
 import { takenDownSql } from '../retirement/retired-by-sql';
 import { assertNotBanned } from './comment-bans.service';
-import { FOLLOWED_BY_COMMENTING, followsOfHiddenCommentsDroppedSql, followsOfShownCommentsSql } from './discussion-follows';
-import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, hideCommentsSql, replyShown } from './stored-comment';
+import { type DiscussionColumn, followKey, followedByCommentingSql, followsOfHiddenCommentsDroppedSql, followsOfShownCommentsSql } from './discussion-follows';
+import { REPLIED_JOIN_SQL, REPLIED_SQL, type RepliedRow, type StoredCommentRow, hideCommentsSql, lastCommentRecountedSql, replyShown } from './stored-comment';
 
 export interface CommentRow extends StoredCommentRow, RepliedRow {
   project_id: string;
@@ -40,16 +41,16 @@ export interface CommentRow extends StoredCommentRow, RepliedRow {
 
 /** A comment with its author's name and team badge (a member of the project in a moderating role), and the comment it answers. */
 const COMMENTS = `
-  SELECT c.id, c.project_id, c.subject_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason,
+  SELECT c.id, c.project_id, c.subject_id, c.board_discussion_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason,
          CASE WHEN u.kind = 'deleted' THEN NULL ELSE u.display_name END AS display_name, ${profileIdSql('u')} AS profile_id,
          EXISTS (SELECT 1 FROM project_members m WHERE m.project_id = c.project_id AND m.user_id = c.user_id AND m.role IN (${MODERATION_ROLES.map((role) => `'${role}'`).join(', ')})) AS team,
          ${cursorTimeSql('c.created_at')} AS cursor_time,
          ${REPLIED_SQL}, CASE WHEN ru.kind = 'deleted' THEN NULL ELSE ru.display_name END AS reply_name
   FROM subject_comments c JOIN users u ON u.id = c.user_id
   ${REPLIED_JOIN_SQL} LEFT JOIN users ru ON ru.id = r.user_id`;
-/** A subject's comments, oldest first. $2: whether hidden ones are listed (else only the caller's own, $6); $3, $4: the cursor (or nulls); $5: the rows to read. */
-const SUBJECT_COMMENTS = `${COMMENTS}
-  WHERE c.subject_id = $1 AND ($2 OR c.hidden_at IS NULL OR c.user_id = $6) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
+/** A discussion's comments (a subject's or a board's: `column` $1), oldest first. $2: whether hidden ones are listed (else only the caller's own, $6); $3, $4: the cursor (or nulls); $5: the rows to read. */
+const discussionCommentsSql = (column: DiscussionColumn) => `${COMMENTS}
+  WHERE c.${column} = $1 AND ($2 OR c.hidden_at IS NULL OR c.user_id = $6) AND ($3::timestamptz IS NULL OR (c.created_at, c.id) > ($3::timestamptz, $4::uuid))
   ORDER BY c.created_at, c.id LIMIT $5`;
 /**
  * A project's comments, newest first. $2: whether hidden ones are listed (else only the caller's own, $7); $3: only those
@@ -65,26 +66,26 @@ export const projectCommentsSql = (words: string[]) => `${COMMENTS}
     AND ($4::timestamptz IS NULL OR (c.created_at, c.id) < ($4::timestamptz, $5::uuid))
   ORDER BY c.created_at DESC, c.id DESC LIMIT $6`;
 
-/** Whether volunteer $3 follows the discussion of subject $2 in project $1 (`discussion-follows.ts`). */
-const FOLLOWING = `
-  SELECT coalesce((SELECT following FROM discussion_follows WHERE project_id = $1 AND subject_id = $2 AND user_id = $3), false) AS following`;
+/** Whether volunteer $3 follows the discussion $2 (`column`) in project $1 (`discussion-follows.ts`). */
+const followingSql = (column: DiscussionColumn) => `
+  SELECT coalesce((SELECT following FROM discussion_follows WHERE project_id = $1 AND ${column} = $2 AND user_id = $3), false) AS following`;
 
-/** Volunteer $3 follows the discussion of subject $2 in project $1, their own choice (again: nothing changes). */
-const FOLLOW = `
-  INSERT INTO discussion_follows (project_id, subject_id, user_id, following, chosen) VALUES ($1, $2, $3, true, true)
-  ON CONFLICT (project_id, subject_id, user_id) DO UPDATE SET following = true, chosen = true, changed_at = now() WHERE NOT (discussion_follows.following AND discussion_follows.chosen)`;
+/** Volunteer $3 follows the discussion $2 (`column`) in project $1, their own choice (again: nothing changes). */
+const followSql = (column: DiscussionColumn) => `
+  INSERT INTO discussion_follows (project_id, ${column}, user_id, following, chosen) VALUES ($1, $2, $3, true, true)
+  ON CONFLICT ${followKey(column)} DO UPDATE SET following = true, chosen = true, changed_at = now() WHERE NOT (discussion_follows.following AND discussion_follows.chosen)`;
 
 /**
- * Volunteer $3 stops following the discussion of subject $2 in project $1, their own choice, which wins over commenting
+ * Volunteer $3 stops following the discussion $2 (`column`) in project $1, their own choice, which wins over commenting
  * there: a row where they follow it or commented there (hidden comments too, so that showing one again does not make
  * them follow it); a discussion never followed nor commented in stores nothing.
  */
-const UNFOLLOW = `
-  INSERT INTO discussion_follows (project_id, subject_id, user_id, following, chosen)
+const unfollowSql = (column: DiscussionColumn) => `
+  INSERT INTO discussion_follows (project_id, ${column}, user_id, following, chosen)
   SELECT $1, $2, $3, false, true
-  WHERE EXISTS (SELECT 1 FROM discussion_follows WHERE project_id = $1 AND subject_id = $2 AND user_id = $3 AND following)
-     OR EXISTS (SELECT 1 FROM subject_comments WHERE project_id = $1 AND subject_id = $2 AND user_id = $3)
-  ON CONFLICT (project_id, subject_id, user_id) DO UPDATE SET following = false, chosen = true, changed_at = now() WHERE discussion_follows.following OR NOT discussion_follows.chosen`;
+  WHERE EXISTS (SELECT 1 FROM discussion_follows WHERE project_id = $1 AND ${column} = $2 AND user_id = $3 AND following)
+     OR EXISTS (SELECT 1 FROM subject_comments WHERE project_id = $1 AND ${column} = $2 AND user_id = $3)
+  ON CONFLICT ${followKey(column)} DO UPDATE SET following = false, chosen = true, changed_at = now() WHERE discussion_follows.following OR NOT discussion_follows.chosen`;
 
 const HOUR_MS = 3600_000;
 
@@ -134,10 +135,15 @@ export class DiscussionsService {
     await this.access.readable(projectId, user, '/query/projectId');
     const team = await this.isTeam(projectId, user);
     const subject = subjectView(await this.subjectOf(projectId, subjectId), team);
-    const rows = await this.db.query<CommentRow[]>(SUBJECT_COMMENTS, [subjectId, team, after?.time ?? null, after?.id ?? null, limit + 1, accountIdOf(user) ?? null]);
-    const commentBanned = !team && (await this.commentBanned(projectId, user));
+    return { subject, ...(await this.discussionPage({ projectId, column: 'subject_id', id: subjectId }, { limit, after }, user, team)) };
+  }
+
+  /** A page of a discussion's comments, oldest first, and whether the caller is stopped from commenting there, and follows it. */
+  async discussionPage(place: DiscussionPlace, { limit, after }: PageQuery, user: AuthUser | undefined, team: boolean): Promise<SubjectCommentPage & { commentBanned: boolean; following: boolean }> {
+    const rows = await this.db.query<CommentRow[]>(discussionCommentsSql(place.column), [place.id, team, after?.time ?? null, after?.id ?? null, limit + 1, accountIdOf(user) ?? null]);
+    const commentBanned = !team && (await this.commentBanned(place.projectId, user));
     // A volunteer banned from commenting is told of no comment (the followers leave them out): they follow nothing.
-    return { subject, ...this.page(rows, limit, { user, team }), commentBanned, following: !commentBanned && (await this.following(projectId, subjectId, user)) };
+    return { ...this.page(rows, limit, { user, team }), commentBanned, following: !commentBanned && (await this.following(place, user)) };
   }
 
   /**
@@ -148,14 +154,19 @@ export class DiscussionsService {
     if (user.kind !== 'registered') throw signInTo('follow a discussion');
     await this.access.readable(projectId, user, '/query/projectId');
     await this.subjectOf(projectId, subjectId);
-    if (following) await this.db.transaction((manager) => assertNotBanned(manager, projectId, user));
-    await this.db.query(following ? FOLLOW : UNFOLLOW, [projectId, subjectId, user.id]);
+    return this.setFollow({ projectId, column: 'subject_id', id: subjectId }, following, user);
+  }
+
+  /** Follows the discussion, or stops (`following` false), for the caller (an account, who may read it). */
+  async setFollow(place: DiscussionPlace, following: boolean, user: AuthUser): Promise<DiscussionFollow> {
+    if (following) await this.db.transaction((manager) => assertNotBanned(manager, place.projectId, user));
+    await this.db.query(following ? followSql(place.column) : unfollowSql(place.column), [place.projectId, place.id, user.id]);
     return { following };
   }
 
-  private async following(projectId: string, subjectId: string, user: AuthUser | undefined): Promise<boolean> {
+  private async following(place: DiscussionPlace, user: AuthUser | undefined): Promise<boolean> {
     if (user?.kind !== 'registered') return false;
-    const [{ following }] = await this.db.query<{ following: boolean }[]>(FOLLOWING, [projectId, subjectId, user.id]);
+    const [{ following }] = await this.db.query<{ following: boolean }[]>(followingSql(place.column), [place.projectId, place.id, user.id]);
     return following;
   }
 
@@ -181,10 +192,18 @@ export class DiscussionsService {
       ...words,
     ]);
     const { comments, next } = this.page(rows, limit, { user, team });
-    const subjectIds = [...new Set(comments.map((comment) => comment.subjectId))];
+    const subjectIds = [...new Set(comments.flatMap((comment) => comment.subjectId ?? []))];
     const subjects = await this.db.query<SubjectRow[]>(`SELECT s.id, s.external_id, s.locations, s.metadata, ${takenDownSql('s.id')} AS taken_down FROM subjects s WHERE s.id = ANY($1::uuid[])`, [subjectIds]);
     const byId = new Map(subjects.map((subject) => [subject.id, subjectView(subject, team)]));
-    return { comments: comments.map((comment) => ({ ...comment, subject: byId.get(comment.subjectId)! })), next };
+    const boardDiscussions = await this.boardDiscussionsNamed(comments.flatMap((comment) => comment.boardDiscussionId ?? []));
+    return {
+      comments: comments.map((comment) => ({
+        ...comment,
+        subject: comment.subjectId ? byId.get(comment.subjectId)! : null,
+        boardDiscussion: comment.boardDiscussionId ? boardDiscussions.get(comment.boardDiscussionId)! : null,
+      })),
+      next,
+    };
   }
 
   /**
@@ -196,24 +215,38 @@ export class DiscussionsService {
     if (user.kind !== 'registered') throw signInTo('comment');
     await this.access.readable(projectId, user, '/projectId');
     const subject = await this.subjectOf(projectId, subjectId);
-    if (replyTo) await this.assertAnswerable(replyTo, subjectId);
+    const place: DiscussionPlace = { projectId, column: 'subject_id', id: subjectId };
+    if (replyTo) await this.assertAnswerable(replyTo, place);
     const team = await this.isTeam(projectId, user);
     if (subject.taken_down && !team) throw takenDown();
+    return this.postIn(place, { body, replyTo }, user, team, note);
+  }
+
+  /**
+   * Stores a comment by the caller (an account, whose access the caller checked) in the discussion `place`, as `post`
+   * says; `opening`: what to check or store before it (in its transaction), and, for a discussion it opens, the answer
+   * to give (and keep for a retry) in the place of the comment.
+   */
+  async postIn<T = SubjectComment>(place: DiscussionPlace, { body, replyTo }: { body: string; replyTo?: string }, user: AuthUser, team: boolean, note: RateLimitNote, opening?: Opening<T>): Promise<T> {
+    const { projectId } = place;
     const viewer = { user, team };
     return this.counting(user, note, async (count, mailed) => {
       if (!team) await count();
       const posted = await this.db.transaction(async (manager) => {
         if (team) await lockCommentBanShared(manager, projectId, user.id);
         else await assertNotBanned(manager, projectId, user);
+        await opening?.before(manager);
         const [{ id }] = await manager.query<{ id: string }[]>(
-          'INSERT INTO subject_comments (project_id, subject_id, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id',
-          [projectId, subjectId, user.id, body, hashtagsOf(body), replyTo ?? null],
+          `INSERT INTO subject_comments (project_id, ${place.column}, user_id, body, hashtags, reply_to) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+          [projectId, place.id, user.id, body, hashtagsOf(body), replyTo ?? null],
         );
-        await this.notifications.tell(manager, { id: id!, projectId, authorId: user.id, body, replyTo: replyTo ?? null, discussion: subjectId }, mailed);
-        await manager.query(FOLLOWED_BY_COMMENTING, [projectId, subjectId, user.id]);
+        if (place.column === 'board_discussion_id') await manager.query('UPDATE board_discussions SET last_comment_at = now() WHERE id = $1', [place.id]);
+        await this.notifications.tell(manager, { id: id!, projectId, authorId: user.id, body, replyTo: replyTo ?? null, discussion: place.id }, mailed);
+        await manager.query(followedByCommentingSql(place.column), [projectId, place.id, user.id]);
         const comment = toView((await this.rowOf(manager, id!))!, viewer);
-        await this.idempotentRequests.keepAnswerIn(manager, { body: comment });
-        return comment;
+        const answer = opening?.answer ? await opening.answer(manager, comment) : (comment as T);
+        await this.idempotentRequests.keepAnswerIn(manager, { body: answer });
+        return answer;
       });
       this.notifications.sendMails();
       return posted;
@@ -224,15 +257,16 @@ export class DiscussionsService {
    * Rewrites the caller's own comment, noting when, and tells those it mentions now who were not told of it before: an
    * edit that tells anyone counts against the hourly limit as a new comment would (not for the project's team). A
    * comment hidden between the check and the change is refused as one hidden before; one on a subject taken down, as a
-   * new comment on it would be (but the team's).
+   * new comment on it would be (but the team's); one in an archived board, as a new comment there.
    */
   async edit(commentId: string, { body }: CommentEdit, user: AuthUser, note: RateLimitNote): Promise<SubjectComment> {
     const row = await this.ownComment(commentId, user, 'edit');
     const team = await this.isTeam(row.project_id, user);
-    if (!team && (await this.subjectOf(row.project_id, row.subject_id)).taken_down) throw takenDown();
+    if (!team && row.subject_id && (await this.subjectOf(row.project_id, row.subject_id)).taken_down) throw takenDown();
     await this.counting(user, note, (count, mailed) =>
       this.db.transaction(async (manager) => {
         if (!team) await assertNotBanned(manager, row.project_id, user);
+        if (row.board_discussion_id) await holdBoardOpen(manager, row.board_discussion_id, 'discussion');
         const [, changed] = await manager.query<[unknown, number]>('UPDATE subject_comments SET body = $2, hashtags = $3, edited_at = now(), updated_at = now() WHERE id = $1 AND hidden_at IS NULL', [
           commentId,
           body,
@@ -256,8 +290,8 @@ export class DiscussionsService {
     const deleted = await this.db.transaction(async (manager) => {
       await lockCommentBan(manager, row.project_id, row.user_id);
       const [{ deleted }] = await manager.query<{ deleted: number }[]>(
-        `WITH gone AS (DELETE FROM subject_comments WHERE id = $1 AND hidden_at IS NULL RETURNING id, project_id, subject_id, user_id), noted AS (${recordCommentDeletions('gone')}),
-           unfollowed AS (${followsOfHiddenCommentsDroppedSql('gone')}) SELECT count(*)::int AS deleted FROM gone`,
+        `WITH gone AS (DELETE FROM subject_comments WHERE id = $1 AND hidden_at IS NULL RETURNING id, project_id, subject_id, board_discussion_id, user_id), noted AS (${recordCommentDeletions('gone')}),
+           unfollowed AS (${followsOfHiddenCommentsDroppedSql('gone')}), recounted AS (${lastCommentRecountedSql('gone', 'gone')}) SELECT count(*)::int AS deleted FROM gone`,
         [commentId],
       );
       return deleted;
@@ -291,7 +325,8 @@ export class DiscussionsService {
       await manager.query(
         `WITH shown AS (
            UPDATE subject_comments SET hidden_at = NULL, hidden_by = NULL, hidden_reason = NULL, updated_at = now() WHERE id = $1 AND hidden_at IS NOT NULL
-           RETURNING project_id, subject_id, user_id)
+           RETURNING id, project_id, subject_id, board_discussion_id, user_id),
+         recounted AS (${lastCommentRecountedSql('shown', 'back')})
          ${followsOfShownCommentsSql('shown')}`,
         [commentId],
       );
@@ -347,13 +382,14 @@ export class DiscussionsService {
   }
 
   /** Whether the caller, an account, is stopped from commenting in the project (read as it is now: a comment checks again as it is stored). */
-  private async commentBanned(projectId: string, user: AuthUser | undefined): Promise<boolean> {
+  async commentBanned(projectId: string, user: AuthUser | undefined): Promise<boolean> {
     if (user?.kind !== 'registered') return false;
     const [{ banned }] = await this.db.query<{ banned: boolean }[]>(COMMENT_BANNED, [projectId, user.id]);
     return banned;
   }
 
-  private async isTeam(projectId: string, user: AuthUser | undefined): Promise<boolean> {
+  /** Whether the caller moderates or researches the project: its team, who see hidden comments and are not rate limited. */
+  async isTeam(projectId: string, user: AuthUser | undefined): Promise<boolean> {
     const role = await this.access.roleOf(projectId, user);
     return role !== undefined && MODERATION_ROLES.includes(role);
   }
@@ -387,17 +423,27 @@ export class DiscussionsService {
     throw hiddenByModerators(what);
   }
 
-  /** Refuses a reply to a comment not on this subject, hidden from volunteers, or deleted, naming `/replyTo`. */
-  private async assertAnswerable(replyTo: string, subjectId: string): Promise<void> {
-    const [answered] = await this.db.query<{ subject_id: string; hidden: boolean }[]>('SELECT subject_id, hidden_at IS NOT NULL AS hidden FROM subject_comments WHERE id = $1', [replyTo]);
+  /** Refuses a reply to a comment not in this discussion, hidden from volunteers, or deleted, naming `/replyTo`. */
+  async assertAnswerable(replyTo: string, place: DiscussionPlace): Promise<void> {
+    const [answered] = await this.db.query<{ hidden: boolean }[]>(`SELECT hidden_at IS NOT NULL AS hidden FROM subject_comments WHERE id = $1 AND ${place.column} = $2`, [replyTo, place.id]);
     const refuse = (message: string) => validationFailed([{ pointer: '/replyTo', message }]);
-    if (answered?.subject_id === subjectId) {
+    if (answered) {
       if (answered.hidden) throw refuse('names a comment the project’s moderators hid: it cannot be replied to; leave replyTo out to comment without it');
       return;
     }
-    const [deleted] = answered ? [] : await this.db.query('SELECT 1 FROM subject_comment_deletions WHERE comment_id = $1 AND subject_id = $2', [replyTo, subjectId]);
+    const [deleted] = await this.db.query(`SELECT 1 FROM subject_comment_deletions WHERE comment_id = $1 AND ${place.column} = $2`, [replyTo, place.id]);
     if (deleted) throw refuse('names a comment its author deleted: it cannot be replied to; leave replyTo out to comment without it');
-    throw refuse('names no comment on this subject: reply to one of its discussion’s comments (its id), or leave replyTo out');
+    throw refuse(`names no comment ${place.column === 'subject_id' ? 'on this subject' : 'in this discussion'}: reply to one of its discussion’s comments (its id), or leave replyTo out`);
+  }
+
+  /** The board discussions `ids`, each with its title and board's, to name a comment's discussion by. */
+  private async boardDiscussionsNamed(ids: string[]): Promise<Map<string, NonNullable<ProjectComment['boardDiscussion']>>> {
+    if (!ids.length) return new Map();
+    const rows = await this.db.query<{ id: string; title: string; board_id: string; board_title: string }[]>(
+      'SELECT d.id, d.title, b.id AS board_id, b.title AS board_title FROM board_discussions d JOIN project_boards b ON b.id = d.board_id WHERE d.id = ANY($1::uuid[])',
+      [[...new Set(ids)]],
+    );
+    return new Map(rows.map((row) => [row.id, { id: row.id, title: row.title, board: { id: row.board_id, title: row.board_title } }]));
   }
 
   /** The comment, if the caller moderates its project (a moderator or researcher); 404 when they may not see it. */
@@ -411,6 +457,25 @@ export class DiscussionsService {
 /** The routes of a comment (`comments/:id/…`) for its project's moderators and researchers, asked first (`AccessFirst`). */
 export const COMMENT_MODERATORS = routeAccess(DiscussionsService, (discussions, id, user) => discussions.requireModerator(id, user));
 
+/** A discussion comments are posted in: a subject's (`subject_id`: the subject) or a board discussion, in its project. */
+export interface DiscussionPlace {
+  projectId: string;
+  column: DiscussionColumn;
+  id: string;
+}
+
+/** A page's query: its size, and where it starts. */
+interface PageQuery {
+  limit: number;
+  after?: { time: string; id: string } | undefined;
+}
+
+/** What a comment checks or stores first, in its transaction (its board still open), and, for one that opens a discussion, the answer given in its place. */
+export interface Opening<T> {
+  before(manager: EntityManager): Promise<void>;
+  answer?(manager: EntityManager, comment: SubjectComment): Promise<T>;
+}
+
 /** Who reads a comment: the caller, and whether they are on its project's team (who see hidden comments). */
 interface Viewer {
   user: AuthUser | undefined;
@@ -422,6 +487,7 @@ function toView(row: CommentRow, { user, team }: Viewer): SubjectComment {
     id: row.id,
     projectId: row.project_id,
     subjectId: row.subject_id,
+    boardDiscussionId: row.board_discussion_id,
     author: { id: row.profile_id, displayName: row.display_name, team: row.team },
     mine: row.user_id === accountIdOf(user),
     body: row.body,

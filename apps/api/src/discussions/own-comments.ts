@@ -16,6 +16,8 @@ export interface OwnCommentRow extends StoredCommentRow, RepliedRow {
   team: boolean;
   /** `created_at` to the microsecond, for the cursor. */
   cursor_time: string;
+  /** The title of the board discussion it is in; null for a subject's comment. */
+  discussion_title: string | null;
 }
 
 /**
@@ -29,10 +31,10 @@ export interface OwnCommentRow extends StoredCommentRow, RepliedRow {
  * content; and of a project the operators took down, not even its name (`ownCommentView`).
  */
 export const ownCommentsSql = (order: 'ASC' | 'DESC', page = '') => `
-  SELECT c.id, c.subject_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, ${REPLIED_SQL},
+  SELECT c.id, c.subject_id, c.board_discussion_id, c.user_id, c.body, c.hashtags, c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, ${REPLIED_SQL},
          p.id AS project_id, p.slug AS project_slug, p.title AS project_title, p.taken_down_at IS NOT NULL AS project_taken_down,
-         ${projectReadableBySql('$1::uuid')} AS readable, ${onTeamSql('$1::uuid')} AS team, ${cursorTimeSql('c.created_at')} AS cursor_time
-  FROM subject_comments c JOIN projects p ON p.id = c.project_id ${REPLIED_JOIN_SQL}
+         ${projectReadableBySql('$1::uuid')} AS readable, ${onTeamSql('$1::uuid')} AS team, ${cursorTimeSql('c.created_at')} AS cursor_time, bd.title AS discussion_title
+  FROM subject_comments c JOIN projects p ON p.id = c.project_id LEFT JOIN board_discussions bd ON bd.id = c.board_discussion_id ${REPLIED_JOIN_SQL}
   WHERE c.user_id = $1 ${page}
   ORDER BY c.created_at ${order}, c.id ${order}`;
 
@@ -51,7 +53,8 @@ export function ownCommentView(row: OwnCommentRow): OwnComment {
     id: row.id,
     project: projectNamed(row) ? { id: row.project_id, slug: row.project_slug, title: row.project_title } : null,
     subjectId: row.subject_id,
-    discussionUrl: row.readable ? commentPath(row.project_slug, row.subject_id, row.id) : null,
+    boardDiscussionId: row.board_discussion_id,
+    discussionUrl: row.readable ? commentPath(row.project_slug, { subjectId: row.subject_id, boardDiscussionId: row.board_discussion_id }, row.id) : null,
     body: row.body,
     hashtags: row.hashtags,
     replyTo: replyShown(row, row.team, row.user_id) ? row.reply_to : null,

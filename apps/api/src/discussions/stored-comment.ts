@@ -3,7 +3,10 @@ import { followsOfHiddenCommentsDroppedSql } from './discussion-follows';
 /** A comment's own columns in `subject_comments`, as the discussions and the comments download read them. */
 export interface StoredCommentRow {
   id: string;
-  subject_id: string;
+  /** The subject whose discussion it is in (null: a board discussion's comment). */
+  subject_id: string | null;
+  /** The board discussion it is in (null: a subject's comment). */
+  board_discussion_id: string | null;
   user_id: string;
   body: string;
   hashtags: string[];
@@ -39,13 +42,27 @@ export const replyShown = (row: RepliedRow, team: boolean, reader: string | null
 /**
  * Hides the comments `which` picks (a condition on `subject_comments`, its parameters from $3) from volunteers, by $1,
  * for reason $2: hiding one again keeps when, and takes the new reason and who. Their authors' follows that came of
- * them go where no other comment of theirs is shown there (`followsOfHiddenCommentsDroppedSql`). Answers how many were
+ * them go where no other comment of theirs is shown there (`followsOfHiddenCommentsDroppedSql`), and their board
+ * discussions' latest comment time is recounted (`lastCommentRecountedSql`). Answers how many were
  * hidden (`hidden`). Their mails not yet sent are the caller's to drop (`forgetDiscussionMails`); notifications of them
  * are left out as they are read.
  */
 export const hideCommentsSql = (which: string) => `
   WITH hidden AS (
     UPDATE subject_comments SET hidden_at = coalesce(hidden_at, now()), hidden_by = $1, hidden_reason = $2, updated_at = now() WHERE ${which}
-    RETURNING id, project_id, subject_id, user_id),
-  unfollowed AS (${followsOfHiddenCommentsDroppedSql('hidden')})
+    RETURNING id, project_id, subject_id, board_discussion_id, user_id),
+  unfollowed AS (${followsOfHiddenCommentsDroppedSql('hidden')}),
+  recounted AS (${lastCommentRecountedSql('hidden', 'gone')})
   SELECT count(*)::int AS hidden FROM hidden`;
+
+/**
+ * SQL: gives the board discussions of the comments of `changed` (a statement's CTE of comments just hidden or deleted,
+ * `gone`, or shown again, `back`, with their `id` and `board_discussion_id`) the time of their latest comment shown to
+ * volunteers (their start when none), which orders a board's discussions. The statement reads the comments as they were
+ * before it: those of `changed` are counted as they are after it.
+ */
+export const lastCommentRecountedSql = (changed: string, change: 'gone' | 'back') => `
+  UPDATE board_discussions d SET last_comment_at = coalesce((
+    SELECT max(c.created_at) FROM subject_comments c
+    WHERE c.board_discussion_id = d.id AND ${change === 'gone' ? `c.hidden_at IS NULL AND c.id NOT IN (SELECT id FROM ${changed})` : `(c.hidden_at IS NULL OR c.id IN (SELECT id FROM ${changed}))`}), d.created_at)
+  WHERE d.id IN (SELECT board_discussion_id FROM ${changed})`;

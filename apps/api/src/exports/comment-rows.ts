@@ -8,6 +8,9 @@ import { type RecordOf, downloadTime } from './export-format';
  */
 export interface CommentRow extends StoredCommentRow {
   external_id: string | null;
+  /** A board discussion's comment: its board's title, and the discussion's. */
+  board: string | null;
+  discussion_title: string | null;
   /** `deleted` for an account deleted since: the comment stays, without naming it. */
   user_kind: string;
   /** Its author's role in the project now, if they are a member. */
@@ -29,16 +32,16 @@ export interface CommentRow extends StoredCommentRow {
 /** What `author` says of a deleted account's comment, as the classifier says it. */
 export const FORMER_VOLUNTEER = 'former volunteer';
 
-/** The columns, each with what it holds (the API's documentation and README list them). */
+/** The columns, each with what it holds (the API's documentation and README list them); a new one goes last, as consumers read them by position. */
 export const COMMENT_COLUMNS = {
   comment_id: "the comment's id",
-  subject_id: "the id of the subject it is about (comments belong to the subject in the project, not to a workflow: join on subject_id to any workflow's downloads)",
+  subject_id: "the id of the subject it is about (comments belong to the subject in the project, not to a workflow: join on subject_id to any workflow's downloads); empty for a comment in a board discussion",
   external_id: "the researchers' id of the subject, if it has one",
   author: `its author's user id (GET /projects/:id/members names the team's), or "${FORMER_VOLUNTEER}" once they deleted their account`,
   author_role: "volunteer, reviewer, moderator or researcher (an owner, collaborator or scientist): its author's role in the project at the download, not when they wrote it",
   body: 'what they wrote, in Markdown, as it is now (after any edit)',
   hashtags: 'its #hashtags, lower case, without the #, each once, in the order they first appear, a list',
-  reply_to: "the comment_id of the comment on the same subject it replies to; empty if none. Kept once that comment is deleted (its tombstone, in a since= download, says so)",
+  reply_to: "the comment_id of the comment in the same discussion it replies to; empty if none. Kept once that comment is deleted (its tombstone, in a since= download, says so)",
   created_at: 'when it was posted (ISO 8601)',
   edited_at: 'when its author last edited it; empty if never',
   hidden: 'whether a moderator or researcher hid it from volunteers (hidden comments are in the download, for the team)',
@@ -50,9 +53,12 @@ export const COMMENT_COLUMNS = {
   reports_handled: 'how many of its reports were handled: dismissed by a moderator or researcher, or not dismissed but the comment hidden; reports_open + reports_handled is how many volunteers reported it (each once)',
   report_reasons: `the reason of each of its reports, open and handled, one per volunteer who reported it (${COMMENT_REPORT_REASONS.join(', ')}: a reason two gave comes twice), in the order they first reported it, a list; empty when none. Never who reported it, nor their notes (the team reads those at GET /projects/:id/reported-comments)`,
   deleted_at:
-    'only in a since= download: when its author deleted the comment (or it went with its subject), a tombstone, a row with nothing else but comment_id, subject_id, external_id (kept for a deleted subject) and updated_at (the same moment): drop the comment you hold; empty on every other row',
+    'only in a since= download: when its author deleted the comment (or it went with its subject), a tombstone, a row with nothing else but comment_id, subject_id, external_id (kept for a deleted subject), board_discussion_id and updated_at (the same moment): drop the comment you hold; empty on every other row',
   updated_at:
     "when the comment last changed (posted, edited, hidden or shown again, its author's account deleted, or deleted: its tombstone), or its reports did (a volunteer reported it, or again after a dismissal or with other words while open; its reports dismissed): what since= compares. Not a change of it: its author's role in the project",
+  board_discussion_id: 'the id of the board discussion it is in (Talk’s boards: discussions about no one subject); empty for a comment on a subject',
+  board: 'the title of that board discussion’s board, as it is now; empty for a comment on a subject. Renaming a board changes no comment’s updated_at: a since= download does not give its comments again (GET /projects/:id/boards has the boards’ titles now)',
+  discussion_title: 'the title of that board discussion; empty for a comment on a subject',
 } as const;
 
 /** The columns above that hold a list: a JSON list in JSON and NDJSON, joined with `;` in CSV. */
@@ -78,11 +84,12 @@ const REPORTS_OPEN = 'CASE WHEN c.hidden_at IS NULL THEN coalesce(reports.undism
 
 /** The comments of `from` (`c`) in the order `order` names (their creation, then id), each with its reports (those of `reported`) counted. */
 const commentRows = (from: string, order: string, reported: string) => `
-  (SELECT c.id, c.subject_id, s.external_id, c.user_id, u.kind AS user_kind, m.role, c.body, c.hashtags, c.reply_to,
+  (SELECT c.id, c.subject_id, s.external_id, c.board_discussion_id, b.title AS board, bd.title AS discussion_title, c.user_id, u.kind AS user_kind, m.role, c.body, c.hashtags, c.reply_to,
           c.created_at, c.edited_at, c.hidden_at, c.hidden_reason, c.hidden_by, ${REPORTS_OPEN} AS reports_open,
           coalesce(reports.made, 0) - ${REPORTS_OPEN} AS reports_handled, coalesce(reports.reasons, '{}') AS report_reasons,
           greatest(c.updated_at, reports.changed_at) AS updated_at, NULL::timestamptz AS deleted_at
-   FROM ${from} JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
+   FROM ${from} LEFT JOIN subjects s ON s.id = c.subject_id JOIN users u ON u.id = c.user_id
+   LEFT JOIN board_discussions bd ON bd.id = c.board_discussion_id LEFT JOIN project_boards b ON b.id = bd.board_id
    LEFT JOIN project_members m ON m.project_id = c.project_id AND m.user_id = c.user_id
    LEFT JOIN (${reportsOf(reported)}) reports ON (reports.created_at, reports.comment_id) = (${order})
    ORDER BY ${order})`;
@@ -113,7 +120,7 @@ export const COMMENT_ROWS_SINCE = `
     'changed',
   )}
   UNION ALL
-  (SELECT d.comment_id, d.subject_id, coalesce(s.external_id, d.external_id), NULL, NULL, NULL, NULL, NULL, NULL,
+  (SELECT d.comment_id, d.subject_id, coalesce(s.external_id, d.external_id), d.board_discussion_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
           NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, d.deleted_at, d.deleted_at
    FROM subject_comment_deletions d LEFT JOIN subjects s ON s.id = d.subject_id
    WHERE d.project_id = $1 AND d.deleted_at >= $2
@@ -147,5 +154,8 @@ export function flattenComment(row: CommentRow): RecordOf<keyof typeof COMMENT_C
     report_reasons: row.report_reasons,
     deleted_at: downloadTime(row.deleted_at),
     updated_at: downloadTime(row.updated_at),
+    board_discussion_id: row.board_discussion_id,
+    board: row.board,
+    discussion_title: row.discussion_title,
   };
 }

@@ -15,16 +15,17 @@ export const OWN_COMMENT_COLUMNS = {
   comment_id: COMMENT_COLUMNS.comment_id,
   project_slug: "the project's slug, as in its address; empty for a project Chorus's operators took down",
   project_title: "the project's title; empty for a project Chorus's operators took down",
-  subject_id: "the id of the subject it is about (only its id: the subject's content is the project's)",
-  discussion_url: "the classifier's page of the subject's discussion, at the comment, whole (under the server's PUBLIC_URL; without it, under the address the download was asked at); empty while you may not read the project (taken back to draft, or taken down)",
+  subject_id: "the id of the subject it is about (only its id: the subject's content is the project's); empty for a comment in a board discussion (its discussion_url leads to it)",
+  discussion_url: "the classifier's page of the subject's discussion, or of the board discussion, at the comment, whole (under the server's PUBLIC_URL; without it, under the address the download was asked at); empty while you may not read the project (taken back to draft, or taken down)",
   body: COMMENT_COLUMNS.body,
   hashtags: COMMENT_COLUMNS.hashtags,
-  reply_to: "the comment_id of the comment on the same subject it replies to; empty if none, or if its discussion does not show you that one (deleted, or another's the moderators hid)",
+  reply_to: "the comment_id of the comment in the same discussion it replies to; empty if none, or if its discussion does not show you that one (deleted, or another's the moderators hid)",
   created_at: COMMENT_COLUMNS.created_at,
   edited_at: COMMENT_COLUMNS.edited_at,
   hidden: "whether the project's moderators or researchers hid it from other volunteers",
   hidden_at: 'when it was hidden; empty when it is shown',
   hidden_reason: "why it was hidden, in the team's words, while you are on the project's team (as in its discussion); empty otherwise",
+  discussion_title: 'the title of the board discussion it is in; empty for a comment on a subject, and while you may not read the project',
 } as const;
 
 /** The columns above that hold a list: a JSON list in JSON and NDJSON, joined with `;` in CSV. */
@@ -50,5 +51,6 @@ export function ownCommentRecord(row: OwnCommentRow, root: string): RecordOf<key
     hidden: comment.hidden !== null,
     hidden_at: downloadTime(row.hidden_at),
     hidden_reason: comment.hidden?.reason ?? null,
+    discussion_title: row.readable ? row.discussion_title : null,
   };
 }

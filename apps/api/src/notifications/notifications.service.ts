@@ -22,24 +22,26 @@ export interface NotifiedComment {
   body: string;
   /** The comment it replies to, whose author is told first (null: none, or an edit, which tells of the new mentions only). */
   replyTo: string | null;
-  /** The subject whose discussion's followers are told of it, last (null: an edit, which tells of the new mentions only). */
+  /** The discussion (a subject's id, or a board discussion's) whose followers are told of it, last (null: an edit, which tells of the new mentions only). */
   discussion: string | null;
 }
 
 /**
- * Who follows the discussion of subject $7 in project $4 (`discussion-follows.ts`: by commenting there or by their own
- * choice), read from its follows alone by their primary key, less those its moderators stopped from commenting in the
- * project.
+ * Who follows the discussion $7 (a subject's or a board discussion's id: they never meet) in project $4
+ * (`discussion-follows.ts`: by commenting there or by their own choice), read from its follows alone by their unique
+ * keys (a subject's, a board discussion's), less those its moderators stopped from commenting in the project.
  */
 const FOLLOWERS = `
   SELECT d.user_id FROM discussion_follows d WHERE d.project_id = $4 AND d.subject_id = $7 AND d.following
+  UNION ALL
+  SELECT bd.user_id FROM discussion_follows bd WHERE bd.board_discussion_id = $7 AND bd.following
   EXCEPT
   SELECT b.user_id FROM comment_bans b WHERE b.project_id = $4`;
 
 /**
  * Who is told of a comment ($1), once each (the first reason in `rank` order): the author of the comment it replies to
  * ($2); the accounts its @mentions name ($3), each a display name only one account has; the project's ($4) team when
- * it says @team ($5); those who follow the discussion of subject $7 in the project (`FOLLOWERS`), when it is new there.
+ * it says @team ($5); those who follow the discussion $7 in the project (`FOLLOWERS`), when it is new there.
  * Never its author ($6), and only accounts that may read the project. One told before (an edit) is not told again.
  */
 export const NOTIFY = `
@@ -87,7 +89,7 @@ const SHOWN = `
  * comment commits, so that an account stopping the mails meanwhile waits, then drops the mail kept here.
  */
 const MAILED = `
-  SELECT u.id AS user_id, u.email, u.display_name, u.language, n.kind, a.display_name AS author_name, p.title AS project_title, p.slug AS project_slug, c.subject_id
+  SELECT u.id AS user_id, u.email, u.display_name, u.language, n.kind, a.display_name AS author_name, p.title AS project_title, p.slug AS project_slug, c.subject_id, c.board_discussion_id
   FROM comment_notifications n JOIN users u ON u.id = n.user_id JOIN subject_comments c ON c.id = n.comment_id
   JOIN users a ON a.id = c.user_id JOIN projects p ON p.id = c.project_id
   WHERE n.comment_id = $1 AND n.user_id = ANY($2::uuid[]) AND (CASE WHEN n.kind = 'discussion' THEN u.followed_discussion_mails ELSE u.discussion_mails END) AND ${MAILED_READER_SQL} AND ${STILL_SHOWN}
@@ -98,7 +100,7 @@ export const MAILED_EXCERPT_LENGTH = 300;
 /** A page of them, newest first, through `comment_notifications_user_recent_idx`: after the cursor ($2, $3), $4 at most. */
 export const NOTIFICATIONS = `
   SELECT n.id, n.kind, n.created_at, n.read_at, ${cursorTimeSql('n.created_at')} AS cursor_time,
-         c.id AS comment_id, c.subject_id, p.id AS project_id, p.slug AS project_slug, c.body,
+         c.id AS comment_id, c.subject_id, c.board_discussion_id, p.id AS project_id, p.slug AS project_slug, c.body,
          (SELECT CASE WHEN a.kind = 'deleted' THEN NULL ELSE a.display_name END FROM users a WHERE a.id = c.user_id) AS author_name,
          w.id AS workflow_id, w.name AS workflow_name, p.title AS project_title, p.results_public, n.subjects_done, n.team,
          h.id AS webhook_id, h.url AS webhook_url, h.disabled_reason, h.disabled_error
@@ -116,7 +118,8 @@ interface MailedRow {
   author_name: string;
   project_title: string;
   project_slug: string;
-  subject_id: string;
+  subject_id: string | null;
+  board_discussion_id: string | null;
 }
 
 /** A notification as `NOTIFICATIONS` reads it: a comment's (its fields set), a workflow's completion (its), or a webhook turned off (its). */
@@ -128,7 +131,7 @@ type NotificationRow = {
   project_id: string;
   project_slug: string;
 } & (
-  | { kind: CommentNotificationKind; comment_id: string; subject_id: string; body: string; author_name: string | null }
+  | { kind: CommentNotificationKind; comment_id: string; subject_id: string | null; board_discussion_id: string | null; body: string; author_name: string | null }
   | { kind: 'workflow-complete'; workflow_id: string; workflow_name: string; project_title: string; results_public: boolean; subjects_done: number; team: boolean }
   | { kind: 'webhook-disabled'; webhook_id: string; webhook_url: string; project_title: string; disabled_reason: WebhookDisabledReason | null; disabled_error: string | null }
 );
@@ -195,7 +198,7 @@ export class NotificationsService {
           authorName: row.author_name,
           projectTitle: row.project_title,
           excerpt,
-          commentLink: this.links.comment(row.project_slug, row.subject_id, comment.id),
+          commentLink: this.links.comment(row.project_slug, { subjectId: row.subject_id, boardDiscussionId: row.board_discussion_id }, comment.id),
           settingsPage,
           unsubscribeLink: unsubscribe.page,
         };
@@ -245,6 +248,6 @@ function toNotification(row: NotificationRow): Notification {
   return {
     ...told,
     kind: row.kind,
-    comment: { id: row.comment_id, subjectId: row.subject_id, projectId: row.project_id, projectSlug: row.project_slug, excerpt: excerptOf(row.body), author: { displayName: row.author_name } },
+    comment: { id: row.comment_id, subjectId: row.subject_id, boardDiscussionId: row.board_discussion_id, projectId: row.project_id, projectSlug: row.project_slug, excerpt: excerptOf(row.body), author: { displayName: row.author_name } },
   };
 }

@@ -13,9 +13,9 @@ import { inTakenDownSql } from '../retirement/retired-by-sql';
 /**
  * Comments `c` (with their project `p`) of volunteer $1 that reader $2 (their account id, or null) may read on a
  * profile: not hidden by moderators, in a project open to the reader, on a subject its team did not take down (read
- * once, `inTakenDownSql`: a volunteer may have said thousands).
+ * once, `inTakenDownSql`: a volunteer may have said thousands), or in a board's discussion.
  */
-const READABLE_COMMENTS = `c.user_id = $1 AND c.hidden_at IS NULL AND ${projectReadableBySql('$2::uuid')} AND NOT ${inTakenDownSql('c.subject_id')}`;
+const READABLE_COMMENTS = `c.user_id = $1 AND c.hidden_at IS NULL AND ${projectReadableBySql('$2::uuid')} AND (c.subject_id IS NULL OR NOT ${inTakenDownSql('c.subject_id')})`;
 
 /**
  * Account $1's profile, if it shows one (or to itself, $2): its name, the month it joined, and how many of each it shows
@@ -29,7 +29,7 @@ const PROFILE = `
 
 /** The latest $3 of volunteer $1's comments that reader $2 may read (`subject_comments_user_recent_idx` serves it). */
 const LATEST_COMMENTS = `
-  SELECT c.id, c.subject_id, c.body, c.created_at, c.edited_at, p.id AS project_id, p.slug AS project_slug, p.title AS project_title
+  SELECT c.id, c.subject_id, c.board_discussion_id, c.body, c.created_at, c.edited_at, p.id AS project_id, p.slug AS project_slug, p.title AS project_title
   FROM subject_comments c JOIN projects p ON p.id = c.project_id
   WHERE ${READABLE_COMMENTS}
   ORDER BY c.created_at DESC, c.id DESC LIMIT $3`;
@@ -45,7 +45,8 @@ interface ProfileRow {
 
 interface ProfileCommentRow {
   id: string;
-  subject_id: string;
+  subject_id: string | null;
+  board_discussion_id: string | null;
   body: string;
   created_at: Date;
   edited_at: Date | null;
@@ -84,7 +85,8 @@ export class VolunteersService {
         id: comment.id,
         project: { id: comment.project_id, slug: comment.project_slug, title: comment.project_title },
         subjectId: comment.subject_id,
-        discussionUrl: commentPath(comment.project_slug, comment.subject_id, comment.id),
+        boardDiscussionId: comment.board_discussion_id,
+        discussionUrl: commentPath(comment.project_slug, { subjectId: comment.subject_id, boardDiscussionId: comment.board_discussion_id }, comment.id),
         body: comment.body,
         createdAt: comment.created_at.toISOString(),
         editedAt: comment.edited_at?.toISOString() ?? null,

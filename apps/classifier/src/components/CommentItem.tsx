@@ -1,8 +1,8 @@
-import type { ProjectComment, SubjectComment } from '@chorus/client';
+import type { CommentPlace, ProjectComment, SubjectComment } from '@chorus/client';
 import type { MouseEvent, ReactNode, Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import { whenInWords } from '../lib/formats';
-import { Link, commentAnchor, commentPath, discussionsPath, subjectPath, volunteerPath } from '../lib/router';
+import { Link, boardDiscussionPath, commentAnchor, commentPath, discussionsPath, subjectPath, volunteerPath } from '../lib/router';
 import { subjectHeading, volunteerSubjectName } from '../lib/subjectName';
 import { MarkdownView } from './MarkdownView';
 
@@ -35,7 +35,7 @@ export function CommentItem({
       </p>
       {comment.replyTo && (
         <p className="comment-reply-to muted" data-testid="comment-reply-to">
-          <CommentLink projectSlug={projectSlug} subjectId={comment.subjectId} commentId={comment.replyTo.id}>
+          <CommentLink projectSlug={projectSlug} place={comment} commentId={comment.replyTo.id}>
             {t('talk.inReplyTo', { name: comment.replyTo.authorDisplayName ?? t('talk.formerVolunteer') })}
           </CommentLink>
         </p>
@@ -55,22 +55,30 @@ export function CommentItem({
   );
 }
 
-/** Where a comment in a project's list leads: its subject's discussion, named by the subject, as its heading names it. */
+/** Where a comment in a project's list leads: its subject's discussion, named by the subject, as its heading names it; or its board discussion, by its title. */
 export function CommentSubjectLink({ projectSlug, comment }: { projectSlug: string; comment: ProjectComment }) {
   const { t } = useTranslation();
+  if (!comment.subject) {
+    const discussion = comment.boardDiscussion!;
+    return (
+      <p className="comment-about">
+        <Link to={boardDiscussionPath(projectSlug, discussion.id)}>{t('talk.openBoardDiscussion', { title: discussion.title, board: discussion.board.title })}</Link>
+      </p>
+    );
+  }
   const name = subjectHeading(comment.subject) ?? volunteerSubjectName(comment.subject);
   return (
     <p className="comment-about">
-      <Link to={subjectPath(projectSlug, comment.subjectId)}>{name ? t('talk.openSubjectNamed', { name }) : t('talk.openSubject')}</Link>
+      <Link to={subjectPath(projectSlug, comment.subject.id)}>{name ? t('talk.openSubjectNamed', { name }) : t('talk.openSubject')}</Link>
     </p>
   );
 }
 
 /**
  * A link to a comment: one on this page takes focus there (and the address names it, as an anchor would); another
- * opens its subject's discussion at it.
+ * opens its discussion at it.
  */
-export function CommentLink({ projectSlug, subjectId, commentId, children }: { projectSlug: string; subjectId: string; commentId: string; children: ReactNode }) {
+export function CommentLink({ projectSlug, place, commentId, children }: { projectSlug: string; place: CommentPlace; commentId: string; children: ReactNode }) {
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     const shown = document.getElementById(commentAnchor(commentId));
     if (!shown || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
@@ -79,7 +87,7 @@ export function CommentLink({ projectSlug, subjectId, commentId, children }: { p
     shown.focus();
   };
   return (
-    <Link to={commentPath(projectSlug, subjectId, commentId)} onClick={onClick}>
+    <Link to={commentPath(projectSlug, place, commentId)} onClick={onClick}>
       {children}
     </Link>
   );

@@ -1,10 +1,10 @@
-import { commentAnchor, commentPath, labProjectPath, labWorkflowPath, projectPath, subjectPath } from '@chorus/client';
+import { boardDiscussionPath, boardPath, commentAnchor, commentPath, labProjectPath, labWorkflowPath, projectPath, subjectPath } from '@chorus/client';
 import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 
 /** A tiny history-API router: one path, `navigate()` to change it, `<Link>` for in-app links. */
 
 /** The paths others link to as well (the API's mails), defined once in the client. */
-export { commentAnchor, commentPath, labProjectPath, labWorkflowPath, projectPath, subjectPath };
+export { boardDiscussionPath, boardPath, commentAnchor, commentPath, labProjectPath, labWorkflowPath, projectPath, subjectPath };
 
 const NAVIGATE = 'chorus:navigate';
 
@@ -59,6 +59,8 @@ export type Route =
   | { name: 'classify'; projectSlug: string; workflowId: string }
   | { name: 'subject'; projectSlug: string; subjectId: string }
   | { name: 'discussions'; projectSlug: string }
+  | { name: 'board'; projectSlug: string; boardId: string }
+  | { name: 'board-discussion'; projectSlug: string; discussionId: string }
   | { name: 'news'; projectSlug: string }
   | { name: 'about'; projectSlug: string; kind: string | null }
   | { name: 'stats'; projectSlug: string }
@@ -101,6 +103,10 @@ export function matchRoute(path: string): Route {
     if (subject) return { name: 'subject', projectSlug: decodeURIComponent(subject[1]!), subjectId: decodeURIComponent(subject[2]!) };
     const discussions = /^\/projects\/([^/]+)\/discussions\/?$/.exec(path);
     if (discussions) return { name: 'discussions', projectSlug: decodeURIComponent(discussions[1]!) };
+    const board = /^\/projects\/([^/]+)\/boards\/([^/]+)\/?$/.exec(path);
+    if (board) return { name: 'board', projectSlug: decodeURIComponent(board[1]!), boardId: decodeURIComponent(board[2]!) };
+    const boardDiscussion = /^\/projects\/([^/]+)\/talk\/([^/]+)\/?$/.exec(path);
+    if (boardDiscussion) return { name: 'board-discussion', projectSlug: decodeURIComponent(boardDiscussion[1]!), discussionId: decodeURIComponent(boardDiscussion[2]!) };
     const news = /^\/projects\/([^/]+)\/news\/?$/.exec(path);
     if (news) return { name: 'news', projectSlug: decodeURIComponent(news[1]!) };
     const about = /^\/projects\/([^/]+)\/about(?:\/([^/]+))?\/?$/.exec(path);

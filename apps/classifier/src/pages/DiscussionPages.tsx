@@ -1,5 +1,5 @@
 import { AddToCollection } from '../components/AddToCollection';
-import { COMMENT_LIMITS, ChorusApiError, MODERATION_ROLES, isProblem, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
+import { COMMENT_LIMITS, ChorusApiError, type DiscussionFollow, MODERATION_ROLES, type ProjectView, isProblem, STORED_HASHTAG, type SubjectComment, type SubjectCommentPage, normaliseHashtag } from '@chorus/client';
 import { type FormEvent, type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -45,7 +45,7 @@ interface ReadPage<P> {
  * just posted, then takes focus. A new `read` (another tag) starts again: no pages until its first answers, and an answer
  * to a `read` no longer current (a tag followed before the last one answered) is dropped.
  */
-function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null) {
+export function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null) {
   const [shown, setShown] = useState<{ read: ReadPage<P>; pages: P } | null>(null);
   const pages = shown && shown.read === read ? shown.pages : null;
   const [problem, setProblem] = useSaid<Problem>();
@@ -96,7 +96,9 @@ function useCommentPages<P extends SubjectCommentPage>(read: ReadPage<P> | null)
     focusId.current = comment.id;
     setPages((now) => ({ ...now, comments: now.comments.map((each) => (each.id === comment.id ? comment : each)) }));
   };
-  return { pages, setPages, problem, missing, load, list, show, replace };
+  /** Takes a comment its author deleted out of those shown. */
+  const remove = (id: string) => setPages((now) => ({ ...now, comments: now.comments.filter((comment) => comment.id !== id) }));
+  return { pages, setPages, problem, missing, load, list, show, replace, remove };
 }
 
 /** Reads the page of comments after `after` into those shown. */
@@ -119,7 +121,7 @@ const focusWherePagePutIt = () => document.activeElement === document.body || do
  * reading more pages (a few at most) until it is; focus stays where it is meanwhile, and where the volunteer moved it
  * even then (the comment is scrolled into view instead).
  */
-function useCommentInAddress(pages: SubjectCommentPage | null, load: LoadPage, list: RefObject<HTMLOListElement | null>) {
+export function useCommentInAddress(pages: SubjectCommentPage | null, load: LoadPage, list: RefObject<HTMLOListElement | null>) {
   const wanted = useRef(commentInAddress());
   const pagesRead = useRef(0);
   useEffect(() => {
@@ -156,10 +158,80 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
     () => (projectId ? (after?: string) => client.subjectDiscussion(subjectId, projectId, { limit: PAGE_SIZE, after }) : null),
     [client, subjectId, projectId],
   );
-  const { pages: discussion, setPages, problem, missing, load, list, show, replace } = useCommentPages(read);
+  const { pages: discussion, problem, missing, load, list, show, replace, remove } = useCommentPages(read);
   useCommentInAddress(discussion, load, list);
   const name = discussion ? (volunteerSubjectName(discussion.subject) ?? t('talk.subject')) : undefined;
   useDocumentTitle(name ?? t('talk.title'));
+  const place = useMemo<CommentPlaceActions | null>(
+    () =>
+      projectId
+        ? {
+            post: (input, key) => client.postComment(subjectId, { projectId, ...input }, key),
+            follow: (following) => (following ? client.followDiscussion(subjectId, projectId) : client.unfollowDiscussion(subjectId, projectId)),
+            following: async () => (await client.subjectDiscussion(subjectId, projectId, { limit: 1 })).following,
+          }
+        : null,
+    [client, subjectId, projectId],
+  );
+  /** Come from a classify page ("Done & Talk"): its workflow, to go back to. */
+  const classifying = useSearch().get('classify');
+
+  if (projectMissing || missing) return <NothingHere testId="subject-not-found" title={t('talk.notFoundTitle')} body={t('talk.notFound')} />;
+  /** Taken down by the project's team, the discussion takes no new comment but the team's. */
+  const closed = !!discussion?.subject.takenDown && !(project?.role && MODERATION_ROLES.includes(project.role));
+  return (
+    <div className="page page-discussion" data-testid="subject-discussion">
+      <Breadcrumb up={project ? [{ to: projectPath(project.slug), label: project.title }, { to: discussionsPath(project.slug), label: t('talk.recentTitle') }] : []} here={name ?? ''} />
+      <ErrorAlert problem={projectProblem ?? problem}>
+        <button type="button" className="button button-secondary" onClick={() => (projectProblem ? reload() : void load())}>
+          {t('app.tryAgain')}
+        </button>
+      </ErrorAlert>
+      {discussion && project && name && place ? (
+        <>
+          <h1 tabIndex={-1}>{name}</h1>
+          {classifying && (
+            <p>
+              <Link to={classifyPath(projectSlug, classifying)} data-testid="back-to-classifying">
+                {t('talk.backToClassifying')}
+              </Link>
+            </p>
+          )}
+          <AddToCollection subjectId={discussion.subject.id} />
+          <ShownSubject subject={discussion.subject} />
+          <PublishedResults project={project} subjectId={subjectId} />
+          <DiscussionComments project={project} discussion={discussion} closed={closed && t('talk.closedTakenDown')} place={place!} pages={{ list, load, show, replace, remove }} />
+        </>
+      ) : (
+        !(projectProblem ?? problem) && <DiscussionLoading />
+      )}
+    </div>
+  );
+}
+
+/** What a discussion's page does where its comments are: a subject's discussion, or a board discussion. */
+interface CommentPlaceActions {
+  post(input: { body: string; replyTo?: string }, key: string): Promise<SubjectComment>;
+  follow(following: boolean): Promise<DiscussionFollow>;
+  /** Whether the caller follows it now (after a comment of theirs). */
+  following(): Promise<boolean>;
+}
+
+/** The pages of a discussion's comments, as `useCommentPages` gives them. */
+type CommentPagesControl = Pick<ReturnType<typeof useCommentPages<SubjectCommentPage>>, 'list' | 'load' | 'show' | 'replace' | 'remove'>;
+
+/**
+ * A discussion's comments (a subject's or a board's), oldest first, with Follow, each comment's Reply, Report or Hide,
+ * Edit and Delete, and the form that adds one; `closed`: why it takes no new comment (said in the form's place), if it does not.
+ */
+export function DiscussionComments({
+  project,
+  discussion,
+  closed,
+  place,
+  pages: { list, load, show, replace, remove },
+}: { project: ProjectView; discussion: SubjectCommentPage & { commentBanned: boolean; following: boolean }; closed: string | false; place: CommentPlaceActions; pages: CommentPagesControl }) {
+  const { t } = useTranslation();
   const volunteer = useSession();
   const [replying, setReplying] = useState<Replying | null>(null);
   /** Cancelling a reply gives focus back to the Reply button it came from. */
@@ -180,41 +252,14 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
     show(comment);
     setPostedCount((count) => count + 1);
   };
-  /** Come from a classify page ("Done & Talk"): its workflow, to go back to. */
-  const classifying = useSearch().get('classify');
-
-  if (projectMissing || missing) return <NothingHere testId="subject-not-found" title={t('talk.notFoundTitle')} body={t('talk.notFound')} />;
-  /** Taken down by the project's team, the discussion takes no new comment but the team's. */
-  const closed = !!discussion?.subject.takenDown && !(project?.role && MODERATION_ROLES.includes(project.role));
   /** Stopped from commenting in the project by its team: said up front, in the place of the form (a ban made since is said on sending). */
-  const banned = !!discussion?.commentBanned;
-  const deleted = (id: string) => setPages((shown) => ({ ...shown, comments: shown.comments.filter((comment) => comment.id !== id) }));
+  const banned = discussion.commentBanned;
   return (
-    <div className="page page-discussion" data-testid="subject-discussion">
-      <Breadcrumb up={project ? [{ to: projectPath(project.slug), label: project.title }, { to: discussionsPath(project.slug), label: t('talk.recentTitle') }] : []} here={name ?? ''} />
-      <ErrorAlert problem={projectProblem ?? problem}>
-        <button type="button" className="button button-secondary" onClick={() => (projectProblem ? reload() : void load())}>
-          {t('app.tryAgain')}
-        </button>
-      </ErrorAlert>
-      {discussion && project && name ? (
-        <>
-          <h1 tabIndex={-1}>{name}</h1>
-          {classifying && (
-            <p>
-              <Link to={classifyPath(projectSlug, classifying)} data-testid="back-to-classifying">
-                {t('talk.backToClassifying')}
-              </Link>
-            </p>
-          )}
-          <AddToCollection subjectId={discussion.subject.id} />
-          <ShownSubject subject={discussion.subject} />
-          <PublishedResults project={project} subjectId={subjectId} />
           <section className="discussion" aria-labelledby="discussion-heading">
             <h2 id="discussion-heading" tabIndex={-1}>
               {t('talk.discussion')}
             </h2>
-            {volunteer.kind === 'registered' && !banned && <FollowDiscussion projectId={project.id} subjectId={subjectId} following={discussion.following} postedCount={postedCount} />}
+            {volunteer.kind === 'registered' && !banned && <FollowDiscussion place={place} following={discussion.following} postedCount={postedCount} />}
             {discussion.comments.length === 0 && <p data-testid="no-comments">{t('talk.none')}</p>}
             <ol className="comment-list" ref={list}>
               {discussion.comments.map((comment) => (
@@ -239,7 +284,7 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
                   {comment.mine && !comment.hidden && (
                     <>
                       {!banned && <EditComment key={comment.editedAt ?? comment.createdAt} comment={comment} onEdited={replace} />}
-                      <DeleteComment comment={comment} onDeleted={() => deleted(comment.id)} />
+                      <DeleteComment comment={comment} onDeleted={() => remove(comment.id)} />
                     </>
                   )}
                 </CommentItem>
@@ -248,21 +293,16 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
             <ShowMore next={discussion.next} onMore={(after) => load(after)} label={t('talk.more')} />
             {closed ? (
               <p className="comment-sign-in" data-testid="comments-closed">
-                {t('talk.closedTakenDown')}
+                {closed}
               </p>
             ) : banned ? (
               <p className="comment-sign-in" data-testid="comments-banned">
                 {t('talk.errors.banned')}
               </p>
             ) : (
-              <NewComment projectId={project.id} subjectId={subjectId} replying={replying} onCancelReply={cancelReply} onPosted={posted} />
+              <NewComment place={place} replying={replying} onCancelReply={cancelReply} onPosted={posted} />
             )}
           </section>
-        </>
-      ) : (
-        !(projectProblem ?? problem) && <DiscussionLoading />
-      )}
-    </div>
   );
 }
 
@@ -271,26 +311,22 @@ export function SubjectDiscussionPage({ projectSlug, subjectId }: { projectSlug:
  * `discussion` notification). Commenting follows it, unless they unfollowed it: after each comment of theirs, the
  * server says again. What came of a press is said beside it.
  */
-function FollowDiscussion({ projectId, subjectId, following, postedCount }: { projectId: string; subjectId: string; following: boolean; postedCount: number }) {
+function FollowDiscussion({ place, following, postedCount }: { place: CommentPlaceActions; following: boolean; postedCount: number }) {
   const { t } = useTranslation();
-  const client = useClient();
   const [pressed, setPressed] = useState(following);
   const [sending, setSending] = useState(false);
   const [message, setMessage] = useSaid<string>();
   useEffect(() => setPressed(following), [following]);
   useEffect(() => {
     if (!postedCount) return;
-    void client.subjectDiscussion(subjectId, projectId, { limit: 1 }).then(
-      (read) => setPressed(read.following),
-      () => undefined,
-    );
-  }, [client, projectId, subjectId, postedCount]);
+    void place.following().then(setPressed, () => undefined);
+  }, [place, postedCount]);
   const toggle = async () => {
     if (sending) return;
     setSending(true);
     setMessage(null);
     try {
-      const now = pressed ? await client.unfollowDiscussion(subjectId, projectId) : await client.followDiscussion(subjectId, projectId);
+      const now = await place.follow(!pressed);
       setPressed(now.following);
       setMessage((t) => (now.following ? t('talk.follow.followed') : t('talk.follow.unfollowed')));
     } catch (error) {
@@ -316,14 +352,12 @@ function FollowDiscussion({ projectId, subjectId, following, postedCount }: { pr
  * and Cancel or Escape makes it a comment again); a guest is asked to sign in or create an account, and brought back here.
  */
 function NewComment({
-  projectId,
-  subjectId,
+  place,
   replying,
   onCancelReply,
   onPosted,
-}: { projectId: string; subjectId: string; replying: Replying | null; onCancelReply: () => void; onPosted: (comment: SubjectComment) => void }) {
+}: { place: CommentPlaceActions; replying: Replying | null; onCancelReply: () => void; onPosted: (comment: SubjectComment) => void }) {
   const { t } = useTranslation();
-  const client = useClient();
   const volunteer = useSession();
   const path = usePath();
   const form = useForm({ body: '' }, ['body'] as const);
@@ -344,7 +378,7 @@ function NewComment({
   const submit = form.onSubmit({
     check: (t) => (form.values.body.trim() ? {} : { body: t('talk.errors.empty') }),
     send: async () => {
-      const { replayed: _, ...comment } = await client.postComment(subjectId, { projectId, body: form.values.body, replyTo: replying?.to.id }, key.current);
+      const comment = await place.post({ body: form.values.body, replyTo: replying?.to.id }, key.current);
       key.current = randomUuid();
       form.reset();
       onPosted(comment);
@@ -388,7 +422,7 @@ function NewComment({
 }
 
 /** A comment or an edit refused: a volunteer the project's moderators stopped from commenting is told so in their language. */
-const commentRefused = (error: unknown, t: TFunction): FormProblem<'body'> =>
+export const commentRefused = (error: unknown, t: TFunction): FormProblem<'body'> =>
   isProblem(error, 'comment-banned') ? { fields: {}, form: { detail: t('talk.errors.banned'), fields: [] } } : problemAtFields(error, ['body'] as const);
 
 /** The author's own comment rewritten, in a form in the page; saved, the comment takes focus, and Cancel or Escape goes back to its button. */
@@ -660,7 +694,7 @@ function CommentSearch({ projectSlug, tag, q }: { projectSlug: string; tag: stri
   );
 }
 
-function DiscussionLoading() {
+export function DiscussionLoading() {
   const { t } = useTranslation();
   return (
     <p className="loading" role="status">

@@ -170,7 +170,7 @@ function CommentItem({ notification, onFollow }: { notification: CommentNotifica
   const { comment } = notification;
   const name = comment.author.displayName ?? t('talk.formerVolunteer');
   const what = (
-    <Link to={commentPath(comment.projectSlug, comment.subjectId, comment.id)} onClick={onFollow}>
+    <Link to={commentPath(comment.projectSlug, comment, comment.id)} onClick={onFollow}>
       {t(`notifications.kinds.${notification.kind}`, { name })}
     </Link>
   );

@@ -9,6 +9,7 @@ import { ProjectImage } from '../components/ProjectImage';
 import { ProjectWorkflows } from '../components/ProjectWorkflows';
 import { ReadableSets, useReadableSets } from '../components/ReadableSets';
 import { LatestNews } from '../components/ProjectNews';
+import { ProjectBoards } from './BoardPages';
 import { MarkdownView, loadMarkdown } from '../components/MarkdownView';
 import { useClient } from '../lib/clientContext';
 import { Link, aboutPath, discussionsPath, labProjectPath, projectPath, replacePath, statsPath } from '../lib/router';
@@ -81,6 +82,7 @@ export function ProjectPage({ projectSlug }: { projectSlug: string }) {
               <h2>{t('project.workflows')}</h2>
               <WorkflowsAndReading project={project} />
               <LatestNews project={project} />
+              <ProjectBoards project={project} />
               <p className="project-discussions">
                 <Link to={discussionsPath(project.slug)}>{t('project.recentDiscussions')}</Link>
               </p>

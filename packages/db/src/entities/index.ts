@@ -21,11 +21,13 @@ export * from './idempotent-request.entity';
 export * from './tutorial-seen.entity';
 export * from './api-key.entity';
 export * from './subject-comment.entity';
+export * from './board.entity';
 export * from './webhook.entity';
 
 import { AggregationOutbox } from './aggregation-outbox.entity';
 import { ApiKey } from './api-key.entity';
 import { Assignment } from './assignment.entity';
+import { BoardDiscussion, ProjectBoard } from './board.entity';
 import { Classification } from './classification.entity';
 import { Consensus, VolunteerSkill } from './consensus.entity';
 import { ConsensusReview } from './consensus-review.entity';
@@ -54,4 +56,5 @@ export const entities = [
   ReaggregationRunRecord, MailOutbox, SubjectReport, MediaFailure, HiddenTag, UnhiddenTag, SubjectLocationChange, EffectMembership, Favourite,
   SubjectSetRemoval, EndedSession, SubjectWorkflowDeparture, SubjectSetDeparture, IdempotentRequest, TutorialSeen, ConsensusReview, ApiKey, SubjectComment,
   SubjectCommentDeletion, CommentNotification, CommentReport, Collection, CollectionSubject, Webhook, WebhookDelivery,
+  ProjectBoard, BoardDiscussion,
 ];

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { BoardDiscussion } from './board.entity';
 import { Project } from './project.entity';
 import { Subject } from './subject.entity';
 import { User } from './user.entity';
@@ -11,8 +12,12 @@ import { Workflow } from './workflow.entity';
  * row stays, nameless); hidden by the project's moderators and researchers, with a reason, rather than erased.
  */
 @Entity('subject_comments')
+/** In a subject's discussion or in a board's, never both. */
+@Check('subject_comments_one_discussion', 'num_nonnulls(subject_id, board_discussion_id) = 1')
 /** A subject's discussion, oldest first, a page at a time. */
 @Index('subject_comments_subject_idx', ['subjectId', 'createdAt', 'id'])
+/** A board discussion's comments, oldest first, a page at a time; and for the foreign key. */
+@Index('subject_comments_board_discussion_idx', ['boardDiscussionId', 'createdAt', 'id'])
 /** A project's recent discussions, newest first, a page at a time. */
 @Index('subject_comments_project_recent_idx', ['projectId', 'createdAt', 'id'])
 /** A project's comments changed since a moment (`since=` comments downloads). */
@@ -27,8 +32,12 @@ export class SubjectComment {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid') projectId!: string;
   @ManyToOne(() => Project, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'project_id' }) project?: Relation<Project>;
-  @Column('uuid') subjectId!: string;
+  /** The subject whose discussion it is in (null: a board discussion's). */
+  @Column({ type: 'uuid', nullable: true }) subjectId!: string | null;
   @ManyToOne(() => Subject, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'subject_id' }) subject?: Relation<Subject>;
+  /** The board discussion it is in (null: a subject's). */
+  @Column({ type: 'uuid', nullable: true }) boardDiscussionId!: string | null;
+  @ManyToOne(() => BoardDiscussion, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'board_discussion_id' }) boardDiscussion?: Relation<BoardDiscussion>;
   /** Its author (an account; guests do not comment). */
   @Column('uuid') userId!: string;
   @ManyToOne(() => User, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'user_id' }) user?: Relation<User>;
@@ -67,7 +76,10 @@ export class SubjectCommentDeletion {
   @PrimaryColumn('uuid') commentId!: string;
   @Column('uuid') projectId!: string;
   @ManyToOne(() => Project, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'project_id' }) project?: Relation<Project>;
-  @Column('uuid') subjectId!: string;
+  /** Its subject (null: a board discussion's comment). */
+  @Column({ type: 'uuid', nullable: true }) subjectId!: string | null;
+  /** Its board discussion (null: a subject's comment). */
+  @Column({ type: 'uuid', nullable: true }) boardDiscussionId!: string | null;
   @Column({ type: 'text', nullable: true }) externalId!: string | null;
   @Column({ type: 'timestamptz' }) deletedAt!: Date;
 }

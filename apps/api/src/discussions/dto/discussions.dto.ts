@@ -81,8 +81,11 @@ export const projectCommentsQuerySchema = z.strictObject({
 });
 export type ProjectCommentsQuery = z.infer<typeof projectCommentsQuerySchema>;
 
+/** A page of comments: `GET /account/comments`, the caller's, and `GET /board-discussions/:id/comments`, a discussion's. */
+export const commentPageQuerySchema = z.strictObject(pageSchema);
+export type CommentPageQuery = z.infer<typeof commentPageQuerySchema>;
 /** The query of `GET /account/comments`: the caller's comments, a page at a time. */
-export const ownCommentsQuerySchema = z.strictObject(pageSchema);
+export const ownCommentsQuerySchema = commentPageQuerySchema;
 export type OwnCommentsQuery = z.infer<typeof ownCommentsQuerySchema>;
 
 /** The query of `GET /projects/:id/comment-bans`. */

@@ -161,7 +161,7 @@ export function DiscussionsSection({
           onHidden={(hidden) => {
             say((t) => t('lab.discussions.hidden', { author: hiding.comment.author.displayName ?? t('talk.formerVolunteer') }));
             setHiding(null);
-            replace({ ...hidden, subject: hiding.comment.subject });
+            replace({ ...hidden, subject: hiding.comment.subject, boardDiscussion: hiding.comment.boardDiscussion });
             onChanged();
           }}
           onCancel={() => {

@@ -95,11 +95,11 @@ export function ReportedCommentsSection({
           </thead>
           <tbody>
             {comments.map((comment, index) => {
-              const which = { author: authorOf(comment), subject: comment.subject.name };
+              const which = { author: authorOf(comment), subject: comment.subject?.name ?? comment.boardDiscussion?.title };
               return (
                 <tr key={comment.commentId} data-comment-id={comment.commentId} {...newRow(index)}>
                   <th scope="row">
-                    <Link to={commentPath(project.slug, comment.subject.id, comment.commentId)}>{t('lab.reportedComments.byOn', which)}</Link>
+                    <Link to={commentPath(project.slug, { subjectId: comment.subject?.id ?? null, boardDiscussionId: comment.boardDiscussion?.id ?? null }, comment.commentId)}>{t('lab.reportedComments.byOn', which)}</Link>
                     <div className="comment-body">
                       <MarkdownView text={comment.body} firstLevel={4} />
                     </div>
