@@ -358,6 +358,12 @@ describe('a volunteer’s public profile', () => {
     // Linked from where their name is shown.
     expect((await stack.anonymous.subjectDiscussion(open.subjectIds[0]!, open.projectId)).comments[0]!.author.id).toBe(ada.id);
     expect((await stack.anonymous.getCollection(ships.id)).owner.id).toBe(ada.id);
+    // A comment in a board's discussion (no subject) is on it too, though a subject of the project is taken down.
+    const board = await stack.client.createBoard(open.projectId, { title: 'Chat' });
+    await ada.client.startBoardDiscussion(board.id, { title: 'Hello', body: 'On a board' });
+    const withBoard = volunteerProfileSchema.parse(await stack.anonymous.volunteerProfile(ada.id));
+    expect([withBoard.counts.comments, withBoard.comments.map((comment) => [comment.body, comment.subjectId])]).toEqual([2, [['On a board', null], ['A ship!', open.subjectIds[0]]]]);
+    expect(withBoard.comments[0]!.discussionUrl).toMatch(/\/talk\/[0-9a-f-]{36}#comment-[0-9a-f-]{36}$/);
 
     const page1 = collectionPageSchema.parse(await stack.anonymous.volunteerCollections(ada.id, { limit: 1 }));
     expect(page1.collections.map((collection) => collection.id)).toEqual([maps.id]);
