@@ -64,7 +64,7 @@ describe('classifier in a browser: your comments', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
     expect(download.suggestedFilename()).toMatch(new RegExp(`^own-comments-${account.user.id}-\\d{8}T\\d{6}Z\\.csv$`));
     const csv = readFileSync((await download.path())!, 'utf8');
-    expect(csv.split('\n')[0]).toBe('comment_id,project_slug,project_title,subject_id,discussion_url,body,hashtags,reply_to,created_at,edited_at,hidden,hidden_at,hidden_reason');
+    expect(csv.split('\n')[0]).toBe('comment_id,project_slug,project_title,subject_id,discussion_url,body,hashtags,reply_to,created_at,edited_at,hidden,hidden_at,hidden_reason,discussion_title');
     expect(csv.trim().split('\n')).toHaveLength(25);
     expect(csv).toContain(`${letter.id},${letters.project.slug},`);
     await waitToSee(page.getByRole('status').filter({ hasText: 'Saving your comments as CSV: your browser shows the file as it arrives.' }));
