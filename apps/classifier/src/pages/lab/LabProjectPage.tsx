@@ -85,11 +85,11 @@ function LabProject({ projectSlug, userId }: { projectSlug: string; userId: stri
             {isResearcher(project.role) ? (
               <>
                 {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <ProjectDetailsForm project={project} onSaved={reload} />}
-                {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <AboutPagesSection project={project} />}
                 <SubjectSetsSection projectId={project.id} projectSlug={project.slug} />
                 <ProjectWorkflowsSection project={project} />
                 <ActivitySection project={project} />
                 <NewsSection project={project} />
+                {project.role && ADMINISTRATOR_ROLES.includes(project.role) && <AboutPagesSection project={project} />}
                 <TeamSection project={project} userId={userId} onOwnRoleChanged={reload} />
                 <ExcludedVolunteersSection project={project} />
                 <ContributorsSection project={project} />
