@@ -592,6 +592,21 @@ describe('mails of replies and mentions', () => {
     expect(await mailsTo(quiet!.email)).toEqual([]);
   });
 
+  it('mails a follower of a board’s discussion of a new comment there, linking to it on the board, and stops by the mail’s one-click address', async () => {
+    const { projectId, slug } = await liveSubject();
+    const [fan, writer] = await Promise.all([uniqueName('Fan'), uniqueName('Writer')].map((name) => newAccount(stack, name)));
+    await fan!.client.changeAccount({ followedDiscussionMails: true });
+    const board = await stack.client.createBoard(projectId, { title: 'Chat' });
+    const started = await writer!.client.startBoardDiscussion(board.id, { title: 'Moths', body: 'Seen any?' });
+    await fan!.client.followBoardDiscussion(started.id);
+    const comment = await writer!.client.postBoardComment(started.id, { body: 'A *moth*.' });
+    const [mail] = await mailsTo(fan!.email);
+    expect(mail!.text).toContain(`${stack.config.publicUrl}/projects/${slug}/talk/${started.id}#comment-${comment.id}`);
+    const clicked = await mailStop(stack, mail!).click();
+    expect([clicked.status, clicked.body]).toEqual([200, { mails: 'followedDiscussionMails', project: null }]);
+    expect(await fan!.client.account()).toMatchObject({ followedDiscussionMails: false });
+  });
+
   it('mails none who did not ask, nor an account whose email is not verified, nor the author; and stops when asked to', async () => {
     const { projectId, subjectId } = await liveSubject();
     const [quietName, unverifiedName, authorName, stoppedName] = [uniqueName('Quiet'), uniqueName('Unver'), uniqueName('Author'), uniqueName('Stopped')];
