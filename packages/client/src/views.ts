@@ -1478,7 +1478,7 @@ export const volunteerProfileSchema = z.strictObject({
   shown: z.boolean().meta({ description: 'Others may read it (`publicProfile`): false only for its owner, who reads their own profile as others would once they turn it on' }),
   counts: z.strictObject({
     collections: z.int().meta({ description: 'Their public collections' }),
-    comments: z.int().meta({ description: `Their comments the reader may read: shown (not hidden by moderators), in projects open to the reader, on subjects not taken down; counted to ${PROFILE_LIMITS.countedComments} at most` }),
+    comments: z.int().meta({ description: `Their comments the reader may read: shown (not hidden by moderators), in projects open to the reader, on subjects not taken down or in boards' discussions; counted to ${PROFILE_LIMITS.countedComments} at most` }),
     moreComments: z.boolean().meta({ description: `They have more such comments than \`comments\` (${PROFILE_LIMITS.countedComments}+), counted no further` }),
   }),
   collections: collectionPageSchema.meta({ description: `Their latest public collections, ${PROFILE_LIMITS.collections} at most; \`next\` goes in \`after\` of GET /volunteers/:id/collections for more` }),

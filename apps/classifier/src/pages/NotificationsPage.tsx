@@ -18,7 +18,7 @@ import { ShowMore } from '../components/ShowMore';
 const PAGE_SIZE = 20;
 
 /**
- * `/notifications`: what the volunteer was told of in subjects' discussions, the latest first: replies to their
+ * `/notifications`: what the volunteer was told of in discussions (a subject's or a board's), the latest first: replies to their
  * comments, mentions of them (`@name`), on a project's team, `@team`, and new comments in discussions they follow; each links to the comment in its
  * discussion (and, followed, is marked read); and workflows complete that they classified in, or research, each
  * linking to the workflow on its project's page (and, for its researchers, to its downloads in the lab). "Mark all as
