@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { ACCOUNT_PASSWORD, newAccount, newMember, signUp } from '../../../test/support/accounts';
 import { type Stack, startStack } from '../../../test/support/stack';
 import { contentDisposition, downloadName } from '../src/exports/download-names';
-import { CLASSIFICATION_ROWS, PROJECT_CLASSIFICATION_ROWS } from '../src/exports/exports.service';
+import { CLASSIFICATION_ROWS, PROJECT_CLASSIFICATION_ROWS, PROJECT_CLASSIFICATION_ROWS_UNSORTED } from '../src/exports/exports.service';
 
 let stack: Stack;
 let workflowId: string;
@@ -447,11 +447,13 @@ describe('raw classifications export', () => {
       expect(plan).toMatch(/Index Scan using classifications_once_per_volunteer_key on classifications c\b/);
       expect(plan).toMatch(/Index Scan using "?PK_\w+"? on subjects\b/);
       expect(plan).not.toMatch(/Sort Key: (c\.subject_id|s\.id)/);
-      // The project's download reads each workflow's the same way, the workflows walked in order: only they are sorted.
+      // The project's download reads each workflow's the same way, the workflows walked in id order, as it runs them
+      // (sorting off: the planner's guess of a workflow's rows is the project's average), nothing sorted.
+      await stack.db.query(PROJECT_CLASSIFICATION_ROWS_UNSORTED);
       const projectPlan = (await stack.db.query(`EXPLAIN ${PROJECT_CLASSIFICATION_ROWS}`, [projectId, null, null, null, null])).rows.map((row) => row['QUERY PLAN']).join('\n');
       expect(projectPlan).toMatch(/Index Scan using classifications_once_per_volunteer_key on classifications c\b/);
       expect(projectPlan).toMatch(/Index Scan using "?PK_\w+"? on subjects\b/);
-      expect(projectPlan.match(/Sort Key: .*/g)).toEqual(['Sort Key: w.id']);
+      expect(projectPlan).not.toMatch(/Sort Key/);
     } finally {
       await stack.db.query('ROLLBACK');
     }

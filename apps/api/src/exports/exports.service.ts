@@ -511,6 +511,14 @@ export const PROJECT_CLASSIFICATION_ROWS = `
       AND (c.workflow_id, c.subject_id, c.user_id) > (coalesce($3::uuid, ${NO_ID}), coalesce($4::uuid, ${NO_ID}), coalesce($5::uuid, ${NO_ID}))
     ORDER BY c.subject_id, c.user_id OFFSET 0) classification_row`;
 
+/**
+ * Set before `PROJECT_CLASSIFICATION_ROWS` runs, in its transaction: the planner weighs each workflow's rows by the
+ * project's average (the workflow is the lateral join's, unknown when it plans), which a project of one large workflow
+ * and a few small ones puts far below the large one's; at such a guess, reading them by bitmap and sorting them looked
+ * cheaper than the unique index's order, and a large workflow's rows were all sorted before the first went out.
+ */
+export const PROJECT_CLASSIFICATION_ROWS_UNSORTED = 'SET LOCAL enable_sort = off';
+
 /** Every version of every workflow of the project ($1), to flatten each row by the version it answered; the workflows oldest first. */
 const PROJECT_VERSIONS = `
   SELECT v.workflow_id, v.version, v.definition FROM workflows w JOIN workflow_versions v ON v.workflow_id = w.id
@@ -938,6 +946,7 @@ export class ExportsService {
         const taskKeys = taskKeysOf(newestFirst);
         const metadataForm = await metadataFormOf(metadata, read, classifiedSubjects(false, 'project'), [project.id, since ?? null]);
         const byVersion = definitionsByVersion(versions);
+        await read(PROJECT_CLASSIFICATION_ROWS_UNSORTED, []);
         return {
           sql: PROJECT_CLASSIFICATION_ROWS,
           parameters: [project.id, since ?? null, after?.workflowId ?? null, after?.subjectId ?? null, after?.userId ?? null],
