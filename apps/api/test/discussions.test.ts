@@ -209,11 +209,11 @@ describe('subjects’ discussions', () => {
     await stack.db.query('ANALYZE subject_comments');
     await stack.db.query('RESET default_statistics_target');
     const planOf = async (author: string) => JSON.stringify((await stack.db.query(`EXPLAIN (FORMAT JSON) ${projectCommentsSql([])}`, [projectId, true, null, null, null, 21, null, author])).rows[0]['QUERY PLAN']);
-    for (const author of [prolific.id, rare.id]) {
-      const plan = await planOf(author);
-      expect(plan).toContain('"Index Name":"subject_comments_user_project_idx"');
-      expect(plan).not.toContain('"Node Type":"Sort"');
-    }
+    // A volunteer who wrote most of the table's comments elsewhere seems to the planner (which takes author and project
+    // as independent) to have thousands here too, and its plan changes from run to run between this index and the
+    // project's newest first, both unsorted; one with few comments is read along this index.
+    expect(await planOf(rare.id)).toContain('"Index Name":"subject_comments_user_project_idx"');
+    for (const author of [prolific.id, rare.id]) expect(await planOf(author)).not.toContain('"Node Type":"Sort"');
     expect((await stack.client.projectComments(projectId, { author: rare.id })).comments).toHaveLength(4);
     const page = await stack.client.projectComments(projectId, { author: prolific.id, limit: 3 });
     expect(bodiesOf(page)).toEqual(['comment 500', 'comment 1000', 'comment 1500']);
