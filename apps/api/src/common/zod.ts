@@ -1,7 +1,7 @@
 import { type PipeTransform, applyDecorators } from '@nestjs/common';
 import { ApiBody, ApiDefaultResponse, ApiExtension, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { problemSchema } from '@chorus/client';
-import { type FieldError, type Validated, validateWith } from '@chorus/tasks';
+import { type FieldError, type Validated, singleLine, validateWith } from '@chorus/tasks';
 import { z } from 'zod';
 import { ProblemException, validationFailed } from './problem';
 
@@ -217,3 +217,16 @@ export const withNearMiss = (message: string, values: readonly string[], given: 
 /** A parameter taking one of `values`, as written; refused with `message`, and `withNearMiss`'s suggestion. */
 export const enumOf = <const T extends readonly [string, ...string[]]>(values: T, message: string) =>
   z.enum(values, { error: (issue) => withNearMiss(message, values, issue.input) });
+
+/**
+ * A thing's name on one line (a collection's, a board's title), trimmed, not empty, at most `max` characters: `what`
+ * says what it is in the errors (`the board’s title`), `naming` how to name it (`the board (Help, Science, Chat…)`).
+ */
+export const oneLineNameSchema = (what: string, naming: string, max: number) =>
+  singleLine(
+    z
+      .string(`must be ${what}, as text`)
+      .trim()
+      .min(1, `must not be empty: name ${naming}`)
+      .max(max, `must be at most ${max} characters: shorten it`),
+  );

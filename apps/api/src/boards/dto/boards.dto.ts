@@ -1,16 +1,10 @@
 import { BOARD_LIMITS } from '@chorus/client';
 import { singleLine } from '@chorus/tasks';
 import { z } from 'zod';
-import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
+import { oneLineNameSchema, pageLimitSchema, timeCursorSchema } from '../../common/zod';
 import { commentInputSchema } from '../../discussions/dto/discussions.dto';
 
-const title = singleLine(
-  z
-    .string('must be the board’s title, as text')
-    .trim()
-    .min(1, 'must not be empty: name the board (Help, Science, Chat…)')
-    .max(BOARD_LIMITS.titleLength, `must be at most ${BOARD_LIMITS.titleLength} characters: shorten it`),
-);
+const title = oneLineNameSchema('the board’s title', 'the board (Help, Science, Chat…)', BOARD_LIMITS.titleLength);
 const description = z
   .string('must be text (Markdown), or empty for none')
   .trim()

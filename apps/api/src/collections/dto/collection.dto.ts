@@ -1,15 +1,8 @@
 import { COLLECTION_LIMITS } from '@chorus/client';
-import { singleLine } from '@chorus/tasks';
 import { z } from 'zod';
-import { pageLimitSchema, timeCursorSchema } from '../../common/zod';
+import { oneLineNameSchema, pageLimitSchema, timeCursorSchema } from '../../common/zod';
 
-const name = singleLine(
-  z
-    .string('must be the collection’s name, as text')
-    .trim()
-    .min(1, 'must not be empty: name the collection')
-    .max(COLLECTION_LIMITS.name, `must be at most ${COLLECTION_LIMITS.name} characters: shorten it`),
-);
+const name = oneLineNameSchema('the collection’s name', 'the collection', COLLECTION_LIMITS.name);
 const description = z
   .string('must be text, or null for none')
   .trim()
